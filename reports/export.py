@@ -1,0 +1,70 @@
+"""Exports of a run's findings: JSON lines (the findings contract), CSV and XLSX."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+CONTRACT_FIELDS = ("check", "severity", "url", "column", "target", "evidence", "suggestion", "detail",
+                   "fingerprint", "first_seen", "last_seen", "status")
+
+
+def contract_rows(store, run_id: int):
+    """Findings of a run in the contract's shape (DESIGN.md, "Findings contract")."""
+    for f in store.findings(run_id):
+        yield {k: f[k] for k in CONTRACT_FIELDS}
+
+
+def write_jsonl(store, run_id: int, out) -> int:
+    n = 0
+    for row in contract_rows(store, run_id):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(store, run_id: int, out) -> int:
+    writer = csv.writer(out)
+    writer.writerow(CONTRACT_FIELDS)
+    n = 0
+    for row in contract_rows(store, run_id):
+        writer.writerow([json.dumps(row[k], ensure_ascii=False) if k == "detail" else row[k] for k in CONTRACT_FIELDS])
+        n += 1
+    return n
+
+
+def write_xlsx(store, run_id: int, path) -> int:
+    from openpyxl import Workbook
+
+    from reports.summary import CHECK_LABELS
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    summary.append(["问题类别", "检查项", "数量"])
+    by_check: dict[str, list] = {}
+    for row in contract_rows(store, run_id):
+        by_check.setdefault(row["check"], []).append(row)
+    for check, rows in sorted(by_check.items()):
+        summary.append([CHECK_LABELS.get(check, check), check, len(rows)])
+    headers = ["级别", "页面", "栏目", "目标链接", "问题内容", "修改建议", "详情", "首次发现", "最近发现", "状态", "指纹"]
+    for check, rows in sorted(by_check.items()):
+        ws = wb.create_sheet(CHECK_LABELS.get(check, check)[:31])
+        ws.append(headers)
+        for r in rows:
+            ws.append([r["severity"], r["url"], r["column"], r["target"], r["evidence"], r["suggestion"],
+                       json.dumps(r["detail"], ensure_ascii=False)[:32000], r["first_seen"], r["last_seen"],
+                       r["status"], r["fingerprint"]])
+    wb.save(path)
+    return sum(len(r) for r in by_check.values())
+
+
+def export(store, run_id: int, fmt: str, out_path: str | None):
+    """Write the export; ``out_path`` None writes text formats to stdout."""
+    import sys
+    if fmt == "xlsx":
+        return write_xlsx(store, run_id, out_path or "问题清单.xlsx")
+    writer = {"jsonl": write_jsonl, "csv": write_csv}[fmt]
+    if out_path:
+        with open(out_path, "w", encoding="utf-8", newline="") as fh:
+            return writer(store, run_id, fh)
+    return writer(store, run_id, sys.stdout)

@@ -91,9 +91,17 @@ def normalise_link(href: str, base: str) -> str | None:
         return None
     if href.lower().startswith(UNSUPPORTED_SCHEMES):
         return None
-    url = urljoin(base, href)
-    url = url.split("#", 1)[0]
-    return safe_url_string(url, encoding="utf-8")
+    try:
+        url = urljoin(base, href)
+        url = url.split("#", 1)[0]
+        url = safe_url_string(url, encoding="utf-8")
+        parts = urlsplit(url)
+        parts.port  # raises ValueError on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
 
 
 def link_kind(tag: str, url: str, allowed_hosts) -> str:
@@ -123,11 +131,8 @@ def collect_links(root, base: str, allowed_hosts) -> list[dict]:
             if not stripped or stripped.startswith("#") or stripped.lower().startswith(UNSUPPORTED_SCHEMES):
                 links.append({"url": stripped, "tag": el.tag, "text": text, "kind": "unsupported"})
                 continue
-            try:
-                url = normalise_link(stripped, base)
-            except ValueError:
-                url = None
-            if url is None or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            url = normalise_link(stripped, base)
+            if url is None:
                 links.append({"url": stripped, "tag": el.tag, "text": text, "kind": "bad_url"})
                 continue
             links.append({"url": url, "tag": el.tag, "text": text, "kind": link_kind(el.tag, url, allowed_hosts)})
@@ -194,8 +199,8 @@ def page_date(meta_tags, metadata, text, url):
 
 
 def extract_page(root, url: str, *, final_url: str | None = None, status: int = 200,
-                 encoding: str = "utf-8", allowed_hosts=(), raw_text: str = "") -> dict:
-    """Build the page record from an lxml tree. ``raw_text`` is the page source (for script scans)."""
+                 encoding: str = "utf-8", allowed_hosts=()) -> dict:
+    """Build the page record from an lxml tree (parsed once, by the caller)."""
     final_url = final_url or url
     base = final_url
     base_el = root.find(".//base[@href]")
@@ -219,7 +224,7 @@ def extract_page(root, url: str, *, final_url: str | None = None, status: int = 
     scripts = "\n".join(s.text or "" for s in root.iter("script"))
     pager = cms.trs_pager(scripts, base)
     items = list_items(root, base)
-    records = cms.hanweb_records(scripts) or cms.hanweb_records(raw_text)
+    records = cms.hanweb_records(scripts)
     if records:
         hanweb = cms.hanweb_pager(scripts, base)
         if hanweb:

@@ -174,9 +174,14 @@ class PortalSpider(scrapy.Spider):
         self.emitted_pages.add(response.url)
         if response.url != origin:
             self.seen.add(response.url)
-        record = extract.extract_page(response.selector.root, response.url, final_url=response.url,
-                                      status=response.status, encoding=response.encoding,
-                                      allowed_hosts=self.allowed, raw_text="")
+        try:
+            record = extract.extract_page(response.selector.root, response.url, final_url=response.url,
+                                          status=response.status, encoding=response.encoding,
+                                          allowed_hosts=self.allowed)
+        except Exception as exc:  # one unreadable page must not stop the crawl
+            self.logger.warning("could not read %s: %s: %s", response.url, type(exc).__name__, exc)
+            self.crawler.stats.inc_value("portal_audit/extract_errors")
+            return
         record["url"] = response.url
         column = meta.get("column")
         if response.url == self.home or meta.get("page_type") == "home":

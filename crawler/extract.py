@@ -139,26 +139,44 @@ def collect_links(root, base: str, allowed_hosts) -> list[dict]:
     return links
 
 
+_CHROME_RE = re.compile(r"nav|menu|side|header|footer|foot|position|breadcrumb|location|friend|yqlj|pager|page-?bar|share|tool", re.I)
+_INDEX_PAGE_RE = re.compile(r"(?:/|/(?:index|default)(?:_\d+)?\.\w+)$", re.I)
+
+
+def _in_chrome(el) -> bool:
+    """Inside navigation, header, footer, side menus or pagers: not a content list."""
+    for anc in el.iterancestors():
+        marker = (anc.get("class") or "") + " " + (anc.get("id") or "")
+        if anc.tag in ("nav", "header", "footer") or (marker.strip() and _CHROME_RE.search(marker)):
+            return True
+    return False
+
+
 def list_items(root, base: str) -> list[dict]:
-    """List entries: an element (li, tr, dd) holding one link and, usually, a date."""
+    """List entries: an element (li, tr, dd) whose links all lead to one item page.
+
+    Navigation, side menus, footers and pagers are not lists; links to other
+    list pages (index.html, index_2.html) are not items.
+    """
     items = []
     seen = set()
     for row in root.iter("li", "tr", "dd"):
-        anchors = [a for a in row.iter("a") if a.get("href")]
-        if len(anchors) != 1:
+        targets = {}
+        for a in row.iter("a"):
+            url = normalise_link(a.get("href") or "", base)
+            if url:
+                targets.setdefault(url, []).append(a)
+        if len(targets) != 1:
             continue
-        a = anchors[0]
-        href = a.get("href", "").strip()
-        if not href or href.startswith("#") or href.lower().startswith(UNSUPPORTED_SCHEMES):
-            continue
-        url = normalise_link(href, base)
-        if not url or url in seen:
+        url, anchors = next(iter(targets.items()))
+        if url in seen or _INDEX_PAGE_RE.search(urlsplit(url).path) or _in_chrome(row):
             continue
         text = clean_text(row.text_content())
-        title = clean_text(a.get("title") or a.text_content())
-        d = find_date(text.replace(clean_text(a.text_content()), " ")) or None
-        if d is None and not any(ch.isdigit() for ch in text) and len(title) < 4:
-            continue   # a nav entry, not a list item
+        titles = [clean_text(a.get("title") or a.text_content()) for a in anchors]
+        title = max(titles, key=len) if titles else ""
+        if not title:
+            continue
+        d = find_date(text.replace(title, " "))
         seen.add(url)
         items.append({"url": url, "title": title, "date": d.isoformat() if d else None,
                       "date_raw": text[:80]})

@@ -12,7 +12,7 @@ import logging
 from datetime import date
 
 import checks
-from checks.freshness import column_coverage
+from checks.freshness import column_coverage, home_newest
 from checks.rundata import RunData, merged_rules
 from portal_audit.config import SiteConfig
 from portal_audit.store import Store
@@ -71,6 +71,7 @@ def check_stored_run(store: Store, run_id: int) -> dict:
     open_urls = {r["url"] for r in store.db.query(
         "select url from findings where site = ? and status = 'open'", [run["site_name"]])}
     counts = store.record_findings(run_id, found, unfetched_urls=open_urls - fetched)
+    store.update_run_stats(run_id, history=counts, home_newest=home_newest(data))
     log.info("findings: %d new, %d still open, %d fixed", counts["new"], counts["open"], counts["fixed"])
     return counts
 
@@ -89,5 +90,6 @@ def run_audit(config: SiteConfig, db_path: str, *, as_of: str | None = None, log
     counts = check_stored_run(store, run_id)
     keep = {k: v for k, v in stats.items() if k.startswith(("portal_audit/", "downloader/response_count",
                                                              "retry", "finish_", "elapsed", "robotstxt"))}
-    store.finish_run(run_id, status, {**keep, "history": counts})
+    stats = {**store.run(run_id)["stats"], **keep}
+    store.finish_run(run_id, status, stats)
     return run_id

@@ -65,16 +65,20 @@ def cmd_run(args) -> int:
 def cmd_demo(args) -> int:
     from portal_audit.audit import run_audit
     from portal_audit.simportal import PRESETS, generate_portal, serve_portal
-    articles = PRESETS.get(args.size) if args.size in PRESETS else int(args.size)
-    workdir = Path(args.site_dir) if args.site_dir else Path(tempfile.mkdtemp(prefix="portal-audit-demo-"))
-    print(f"生成模拟门户网站 ({articles} 篇文章) 于 {workdir} ...", flush=True)
-    site_dir = generate_portal(workdir, articles=articles, seed=args.seed)
-    with serve_portal(site_dir) as portal:
-        config_path = portal.write_config(Path(site_dir) / "site.toml")
-        print(f"模拟网站已在 {portal.home_url} 启动; 站点配置 {config_path}", flush=True)
-        config = load_config(config_path)
-        as_of = args.as_of or portal.ground_truth["as_of"]
-        run_id = run_audit(config, args.db, as_of=as_of, log_level=args.log_level)
+    try:
+        articles = PRESETS[args.size] if args.size in PRESETS else int(args.size)
+    except ValueError:
+        _fail(f"--size: expected one of {', '.join(PRESETS)} or a number of articles, got {args.size!r}")
+    with tempfile.TemporaryDirectory(prefix="portal-audit-demo-") as tmp:
+        workdir = Path(args.site_dir) if args.site_dir else Path(tmp)
+        print(f"生成模拟门户网站 ({articles} 篇文章) 于 {workdir} ...", flush=True)
+        site_dir = generate_portal(workdir, articles=articles, seed=args.seed)
+        with serve_portal(site_dir) as portal:
+            config_path = portal.write_config(Path(site_dir) / "site.toml")
+            print(f"模拟网站已在 {portal.home_url} 启动, 开始检查 ...", flush=True)
+            config = load_config(config_path)
+            as_of = args.as_of or portal.ground_truth["as_of"]
+            run_id = run_audit(config, args.db, as_of=as_of, log_level=args.log_level)
     _write_summary(args.db, run_id, args.report)
     return 0
 

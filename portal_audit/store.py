@@ -109,6 +109,11 @@ class Store:
         self.db["runs"].update(run_id, {"finished_at": _now(), "status": status,
                                         "stats": json.dumps(stats or {}, ensure_ascii=False, default=str)})
 
+    def update_run_stats(self, run_id: int, **values):
+        stats = self.run(run_id)["stats"]
+        stats.update(values)
+        self.db["runs"].update(run_id, {"stats": json.dumps(stats, ensure_ascii=False, default=str)})
+
     def run(self, run_id: int) -> dict:
         row = self.db["runs"].get(run_id)
         row = dict(row)

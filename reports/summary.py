@@ -38,10 +38,12 @@ def build_summary(store, run_id: int) -> dict:
     stale_nn = [c for c in stale if c["category"] in ("news", "notice", "policy")]
     empty = [c for c in columns if c["state"] == "empty"]
     home_f = [f for f in by_check.get("stale_home", [])]
+    home_cov = run["stats"].get("home_newest")
     verdicts = [
         _verdict("首页更新", "首页信息超过2周未更新",
                  "fail" if any(f["severity"] == "veto" for f in home_f) else "warn" if home_f else "pass",
-                 home_f[0]["evidence"] if home_f else None),
+                 f"最新信息日期 {home_f[0]['evidence']}" if home_f else
+                 (f"最新信息日期 {home_cov}" if home_cov else None)),
         _verdict("栏目更新(动态要闻、通知公告、政策文件)", f"未及时更新栏目达{veto_cfg.get('stale_news_notice_columns', 5)}个",
                  "fail" if len(stale_nn) >= veto_cfg.get("stale_news_notice_columns", 5) else "warn" if stale_nn else "pass",
                  f"{len(stale_nn)}个: " + "、".join(c["name"] for c in stale_nn) if stale_nn else "0个"),

@@ -108,29 +108,26 @@ def run_portal_audit(config, truth, tmp) -> dict:
 
 
 def run_linkchecker(home, tmp) -> dict | None:
+    """linkchecker, recursive, checking external links, unthrottled like our own loopback config."""
+    from urllib.parse import urljoin
     exe = shutil.which("linkchecker") or str(Path(sys.executable).parent / "linkchecker")
     if not Path(exe).exists():
         return None
-    out = tmp / "linkchecker.csv"
     cfg = tmp / "linkcheckerrc"
-    cfg.write_text("[checking]\nthreads=16\ntimeout=10\n[filtering]\ncheckextern=1\n", encoding="utf-8")
+    cfg.write_text("[checking]\nthreads=16\ntimeout=10\nmaxrequestspersecond=1000\n", encoding="utf-8")
     r = timed([exe, "--config", str(cfg), "--no-status", "--check-extern", "-r", "-1", "-t", "16",
-               "--timeout", "10", "-o", "csv", "--no-warnings", home], cwd=tmp)
-    rows = []
+               "--timeout", "10", "-o", "csv", "--verbose", home], cwd=tmp)
     lines = [l for l in r["stdout"].splitlines() if l and not l.startswith("#")]
-    for row in csv.DictReader(lines, delimiter=";"):
-        rows.append(row)
-    out.write_text(r["stdout"], encoding="utf-8")
-    broken = {(row["parentname"], row["urlname"] if "://" in row["urlname"] else row["url"])
-              for row in rows if row.get("valid", "").lower() == "false" and row.get("parentname")}
-    # normalise linkchecker's resolved URL column where present
-    broken = {(p, u) for p, u in broken}
-    broken_resolved = {(row["parentname"], row["url"]) for row in rows
-                       if row.get("valid", "").lower() == "false" and row.get("parentname")}
-    pages = len({row["url"] for row in rows if row.get("url", "").startswith("http://127.0.0.1")})
+    rows = list(csv.DictReader(lines, delimiter=";"))
+    (tmp / "linkchecker.csv").write_text(r["stdout"], encoding="utf-8")
+    broken = {(row["parentname"], urljoin(row["parentname"], row["urlname"])) for row in rows
+              if row.get("valid", "").lower() == "false" and row.get("parentname")
+              and not row["urlname"].startswith(("mailto:", "tel:", "javascript:"))}
+    pages = len({row["url"] for row in rows if row.get("url", "").startswith("http://127.0.0.1")
+                 and row.get("valid", "").lower() == "true" and not row["url"].rsplit(".", 1)[-1] in ("pdf", "doc", "docx", "xls", "xlsx", "png", "jpg", "css", "js")})
     return {"tool": f"linkchecker {lc_version(exe)}", "rc": r["rc"], "wall_s": round(r["wall"], 1),
-            "peak_rss_mb": round(r["maxrss_kb"] / 1024, 1), "pages": pages, "targets": len({row['url'] for row in rows}),
-            "found": broken | broken_resolved}
+            "peak_rss_mb": round(r["maxrss_kb"] / 1024, 1), "pages": pages,
+            "targets": len({row["url"] for row in rows}), "found": broken}
 
 
 def lc_version(exe):

@@ -46,6 +46,7 @@ class LinkStatus:
     redirect_chain: list = field(default_factory=list)   # [[status, url], ...] hop by hop
     error: str | None = None
     method: str | None = None
+    signature: str | None = None   # fingerprint of a 200 page's visible text (learned soft 404s)
 
     def __post_init__(self):
         if self.outcome not in OUTCOMES:
@@ -115,3 +116,27 @@ def unsupported(url: str) -> LinkStatus:
 
 def skipped(url: str, why: str) -> LinkStatus:
     return LinkStatus(url, "skipped", error=why)
+
+
+def learned_soft_404(statuses: dict, probes: list[dict]) -> list[dict]:
+    """Targets whose page is their host's own not-found page: now ``broken``/``soft_404``.
+
+    ``probes`` holds, per host, the answer to a path that cannot exist. Where a
+    host answered it with 200 (a not-found page without the right status), any
+    ``ok`` target on that host whose visible-text signature matches is a soft
+    404. Returns the status rows that changed, already updated.
+    """
+    from urllib.parse import urlsplit
+    not_found = {p["host"]: p["signature"] for p in probes if p.get("status") == 200 and p.get("signature")}
+    changed = []
+    if not not_found:
+        return changed
+    for row in statuses.values():
+        if row["outcome"] != "ok" or not row.get("signature"):
+            continue
+        host = urlsplit(row.get("final_url") or row["url"]).netloc.lower()
+        if not_found.get(host) == row["signature"]:
+            row.update(outcome="broken", reason="soft_404",
+                       error="matches the host's own not-found page (learned by probing a random path)")
+            changed.append(row)
+    return changed

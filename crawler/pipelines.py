@@ -15,7 +15,7 @@ class StorePipeline:
         self.store = Store(db_path)
         self.run_id = run_id
         self.batch = batch
-        self.buffers = {"page": [], "link_status": [], "column_item": []}
+        self.buffers = {"page": [], "link_status": [], "column_item": [], "probe": []}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,6 +42,8 @@ class StorePipeline:
             self.store.add_pages(self.run_id, rows)
         elif kind == "link_status":
             self.store.add_link_statuses(self.run_id, rows)
+        elif kind == "probe":
+            self.store.add_probes(self.run_id, rows)
         else:
             self.store.add_column_items(self.run_id, rows)
 

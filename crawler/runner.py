@@ -41,9 +41,7 @@ def crawl(config: SiteConfig, db_path: str, run_id: int, *, log_level="INFO", ex
     """
     settings = crawl_settings(config, db_path, run_id, log_level=log_level, extra=extra)
     process = CrawlerProcess(settings, install_root_handler=False)
-    if log_level != "DEBUG":
-        # a target that fails is a finding, not a crawler error: keep tracebacks out of the log
-        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+    logging.getLogger("scrapy").setLevel(log_level)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, config=config, run_id=run_id)
     process.start()

@@ -30,8 +30,14 @@ REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOW_ALL = True
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.backoff.BackoffRetryMiddleware": 550,
     "crawler.middlewares.RetryAfterMiddleware": 540,
 }
+RETRY_BACKOFF_BASE = 0.5
+RETRY_BACKOFF_MAX = 30.0
+# a target that fails after its retries is a finding, not a crawler error
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }

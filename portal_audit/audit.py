@@ -34,6 +34,14 @@ def assign_columns(store: Store, run_id: int) -> None:
     store.set_page_columns(run_id, assignments)
 
 
+def apply_learned_soft_404(store: Store, run_id: int) -> int:
+    """Mark targets that are their host's own not-found page (see crawler.linkstatus)."""
+    from crawler.linkstatus import learned_soft_404
+    changed = learned_soft_404(store.link_statuses(run_id), store.probes(run_id))
+    store.update_link_statuses(run_id, changed)
+    return len(changed)
+
+
 def load_run_data(store: Store, run_id: int) -> RunData:
     run = store.run(run_id)
     config = run["config"]
@@ -55,6 +63,7 @@ def check_stored_run(store: Store, run_id: int) -> dict:
     run = store.run(run_id)
     config = run["config"]
     assign_columns(store, run_id)
+    apply_learned_soft_404(store, run_id)
     ctx = make_context(config, run["as_of"])
     found = []
     page_checks = checks.page_checks()

@@ -26,6 +26,8 @@ CRAWL_DEFAULTS = {
     "max_pages": 0,            # 0: no limit
     "max_response_bytes": 10 * 1024 * 1024,
     "retry_times": 2,
+    "skip_patterns": [],       # regular expressions: matching targets are recorded as skipped, never fetched
+    "soft404_phrases": [],     # extra phrases that mark a "page not found" answered with 200
 }
 
 
@@ -106,6 +108,8 @@ def parse_config(data: dict, path: str = "<config>") -> SiteConfig:
         default = CRAWL_DEFAULTS[key]
         if isinstance(default, bool):
             ok = isinstance(value, bool)
+        elif isinstance(default, list):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif isinstance(default, (int, float)):
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
         else:
@@ -115,6 +119,12 @@ def parse_config(data: dict, path: str = "<config>") -> SiteConfig:
         crawl[key] = value
     if crawl["concurrency_per_host"] < 1:
         _fail(path, "crawl.concurrency_per_host", "must be at least 1")
+    import re
+    for i, pattern in enumerate(crawl["skip_patterns"]):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            _fail(path, f"crawl.skip_patterns[{i}]", f"not a valid regular expression: {exc}")
 
     columns = data.get("columns", [])
     if not isinstance(columns, list):

@@ -73,8 +73,11 @@ class Store:
         if "link_statuses" not in db.table_names():
             db["link_statuses"].create({"run_id": int, "url": str, "outcome": str, "reason": str,
                                         "status_code": int, "final_url": str, "redirect_chain": str,
-                                        "error": str, "method": str, "checked_at": str},
+                                        "error": str, "method": str, "signature": str, "checked_at": str},
                                        pk=("run_id", "url"))
+        if "host_probes" not in db.table_names():
+            db["host_probes"].create({"run_id": int, "host": str, "status": int, "signature": str},
+                                     pk=("run_id", "host"))
         if "column_items" not in db.table_names():
             db["column_items"].create({"run_id": int, "column": str, "url": str, "title": str,
                                        "list_date": str, "date_raw": str, "list_url": str},
@@ -97,6 +100,7 @@ class Store:
             db["findings"].create_index(["site", "status"])
         if "run_findings" not in db.table_names():
             db["run_findings"].create({"run_id": int, "fingerprint": str}, pk=("run_id", "fingerprint"))
+        self.ensure_views()
 
     # -- runs -----------------------------------------------------------
     def start_run(self, config: dict, as_of: str) -> int:
@@ -156,7 +160,7 @@ class Store:
             for link in rec.get("links", ()):
                 links.append({"run_id": run_id, "source_url": rec["url"], "target_url": link["url"],
                               "tag": link["tag"], "anchor_text": link["text"], "kind": link["kind"]})
-        self.db["pages"].insert_all(rows, replace=True)
+        self.db["pages"].insert_all(rows, replace=True, alter=True)
         self.db["links"].insert_all(links, ignore=True)
 
     def add_link_statuses(self, run_id: int, statuses: list[dict]):
@@ -167,7 +171,19 @@ class Store:
             row["redirect_chain"] = json.dumps(row.get("redirect_chain") or [], ensure_ascii=False)
             row.setdefault("checked_at", _now())
             rows.append(row)
-        self.db["link_statuses"].insert_all(rows, replace=True)
+        self.db["link_statuses"].insert_all(rows, replace=True, alter=True)
+
+    def add_probes(self, run_id: int, probes: list[dict]):
+        self.db["host_probes"].insert_all([dict(p, run_id=run_id) for p in probes], replace=True)
+
+    def probes(self, run_id: int) -> list[dict]:
+        return list(self.db.query("select * from host_probes where run_id = ?", [run_id]))
+
+    def update_link_statuses(self, run_id: int, rows: list[dict]):
+        with self.db.conn:
+            self.db.conn.executemany(
+                "update link_statuses set outcome = ?, reason = ?, error = ? where run_id = ? and url = ?",
+                [(r["outcome"], r["reason"], r["error"], run_id, r["url"]) for r in rows])
 
     def add_column_items(self, run_id: int, items: list[dict]):
         rows = [dict(item, run_id=run_id) for item in items]
@@ -243,7 +259,11 @@ class Store:
         """Store this run's findings and update history; return counts new/open/fixed.
 
         A finding seen before and missing now is fixed, unless its page could
-        not be fetched this run: then it stays open (we cannot tell).
+        not be fetched this run (``unfetched_urls`` and not among the run's
+        pages, compared relative to the site's origin), or it is a broken link
+        still on its page whose target this run did not check: then it stays
+        open (we cannot tell). Checking a run again replaces that run's
+        findings; history is measured against the state before the run.
         """
         run = self.run(run_id)
         site, home, today = run["site_name"], run["home"], run["as_of"]
@@ -255,36 +275,52 @@ class Store:
                 continue
             seen_now[fp] = f
         existing = {r["fingerprint"]: r for r in self.db.query(
-            "select fingerprint, first_seen, first_run, status from findings where site = ?", [site])}
+            "select fingerprint, url, target, first_seen, first_run, status, fixed_run from findings"
+            " where site = ?", [site])}
+
+        def open_before(old):   # open when this run started, also when this run is checked again
+            return bool(old) and ((old["status"] == "open" and old["first_run"] < run_id)
+                                  or (old["status"] == "fixed" and old["fixed_run"] == run_id))
+        rel = self._relative_to_site(site)
+        fetched = {rel(u) for u in self.page_urls(run_id)}
+        unfetched = {rel(u) for u in unfetched_urls} - fetched
+        unchecked_links = {(rel(r[0]), rel(r[1])) for r in self.db.execute(
+            "select l.source_url, l.target_url from links l left join link_statuses s"
+            " on s.run_id = l.run_id and s.url = l.target_url where l.run_id = ? and s.url is null", [run_id])}
         rows = []
-        new = still_open = 0
+        new = still_open = fixed = 0
         for fp, f in seen_now.items():
             old = existing.get(fp)
-            if old and old["status"] == "open":
-                still_open += 1
-            else:
-                new += 1
+            keep = open_before(old)
+            still_open, new = still_open + keep, new + (not keep)
             rows.append({"fingerprint": fp, "site": site, "check": f["check"], "severity": f["severity"],
                          "url": f["url"], "column": f.get("column"), "target": f.get("target"),
                          "evidence": f.get("evidence"), "suggestion": f.get("suggestion"),
                          "detail": json.dumps(f.get("detail") or {}, ensure_ascii=False, default=str),
-                         "first_seen": old["first_seen"] if old and old["status"] == "open" else today,
-                         "first_run": old["first_run"] if old and old["status"] == "open" else run_id,
+                         "first_seen": old["first_seen"] if keep else today,
+                         "first_run": old["first_run"] if keep else run_id,
                          "last_seen": today, "last_run": run_id, "status": "open", "fixed_run": None})
         with self.db.conn:
+            self.db.execute("delete from run_findings where run_id = ?", [run_id])
             table.insert_all(rows, replace=True)
             self.db["run_findings"].insert_all(({"run_id": run_id, "fingerprint": fp} for fp in seen_now), ignore=True)
-            fixed = 0
             for fp, old in existing.items():
-                if fp in seen_now or old["status"] != "open":
+                if fp in seen_now:
                     continue
-                url = table.get(fp)["url"]
-                if url in unfetched_urls:
-                    self.db["run_findings"].insert({"run_id": run_id, "fingerprint": fp}, ignore=True)
-                    table.update(fp, {"last_run": run_id})
-                    continue
-                table.update(fp, {"status": "fixed", "fixed_run": run_id})
-                fixed += 1
+                if open_before(old):
+                    if rel(old["url"]) in unfetched or (rel(old["url"]), rel(old["target"])) in unchecked_links:
+                        self.db["run_findings"].insert({"run_id": run_id, "fingerprint": fp}, ignore=True)
+                        table.update(fp, {"last_run": run_id, "status": "open", "fixed_run": None})
+                        still_open += 1
+                    else:
+                        table.update(fp, {"status": "fixed", "fixed_run": run_id})
+                        fixed += 1
+                elif old["status"] == "open" and old["first_run"] == run_id:
+                    # reported only by an earlier check of this same run: withdrawn, not fixed
+                    if self.db.execute("select 1 from run_findings where fingerprint = ? limit 1", [fp]).fetchone():
+                        table.update(fp, {"status": "fixed", "fixed_run": None})
+                    else:
+                        table.delete(fp)
         return {"new": new, "open": still_open, "fixed": fixed}
 
     def findings(self, run_id: int, *, include_fixed: bool = True) -> list[dict]:
@@ -306,3 +342,144 @@ class Store:
             out.append(row)
         out.sort(key=lambda r: (r["check"], r["url"] or "", r["target"] or "", r["evidence"] or ""))
         return out
+
+    # -- history, diffs and report queries (reports/ reads these) ----------
+    def _relative_to_site(self, site: str):
+        """A function that strips any origin this site was audited at (ports change between runs)."""
+        origins = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(r[0])) for r in self.db.execute(
+            "select home from runs where site_name = ?", [site])}, key=len, reverse=True)
+
+        def rel(u):
+            for o in origins:
+                if u and u.startswith(o) and u[len(o):len(o) + 1] in ("", "/"):
+                    return u[len(o):] or "/"
+            return u or ""
+        return rel
+
+    def site_runs(self, site: str) -> list[dict]:
+        """The runs of one site, oldest first: id, as_of, status, started_at."""
+        return list(self.db.query("select id, as_of, status, started_at, finished_at from runs"
+                                  " where site_name = ? order by id", [site]))
+
+    def previous_run_id(self, run_id: int) -> int | None:
+        """The run of the same site just before ``run_id``, or None."""
+        row = self.db.execute("select max(id) from runs where site_name = (select site_name from runs where id = ?)"
+                              " and id < ?", [run_id, run_id]).fetchone()
+        return row[0] if row else None
+
+    def run_fingerprints(self, run_id: int) -> set[str]:
+        """Fingerprints open as of a run: seen by it, or kept open because it could not look."""
+        return {r[0] for r in self.db.execute("select fingerprint from run_findings where run_id = ?", [run_id])}
+
+    def findings_by_fingerprint(self, fingerprints) -> list[dict]:
+        """Findings rows (detail decoded) for the given fingerprints, in the contract's order."""
+        fps = list(fingerprints)
+        out = []
+        for i in range(0, len(fps), 500):
+            chunk = fps[i:i + 500]
+            sql = f"select * from findings where fingerprint in ({','.join('?' * len(chunk))})"
+            for row in self.db.query(sql, chunk):
+                row = dict(row)
+                row["detail"] = json.loads(row["detail"] or "{}")
+                out.append(row)
+        out.sort(key=lambda r: (r["check"], r["url"] or "", r["target"] or "", r["evidence"] or ""))
+        return out
+
+    def diff_runs(self, from_run: int, to_run: int) -> dict:
+        """What appeared and what was fixed between two runs of one site.
+
+        >>> store.diff_runs(3, 4)["fixed"][0]["check"]      # doctest: +SKIP
+        'broken_link'
+        """
+        before, after = self.run_fingerprints(from_run), self.run_fingerprints(to_run)
+        return {"from": from_run, "to": to_run,
+                "appeared": self.findings_by_fingerprint(after - before),
+                "fixed": self.findings_by_fingerprint(before - after),
+                "still_open": len(before & after)}
+
+    def open_counts(self, site: str, last: int = 10) -> list[dict]:
+        """Open findings at each of the site's last runs, oldest first: run_id, as_of, open."""
+        rows = self.db.query(
+            "select r.id as run_id, r.as_of, r.status, (select count(*) from run_findings rf where rf.run_id = r.id) as open"
+            " from runs r where r.site_name = ? order by r.id desc limit ?", [site, last])
+        return list(reversed(list(rows)))
+
+    def findings_in_year(self, site: str, year: int) -> dict:
+        """Findings first seen in ``year`` and findings fixed by a run whose as-of date falls in it."""
+        lo, hi = f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+        def decode(rows):
+            out = []
+            for row in rows:
+                row = dict(row)
+                row["detail"] = json.loads(row["detail"] or "{}")
+                out.append(row)
+            return out
+        found = decode(self.db.query("select * from findings where site = ? and first_seen between ? and ?",
+                                     [site, lo, hi]))
+        fixed = decode(self.db.query(
+            "select f.*, r.as_of as fixed_on from findings f join runs r on r.id = f.fixed_run"
+            " where f.site = ? and f.status = 'fixed' and r.as_of between ? and ?", [site, lo, hi]))
+        return {"year": year, "found": found, "fixed": fixed}
+
+    def page_titles(self, urls) -> dict[str, str]:
+        """The latest stored title of each page URL (from any run)."""
+        urls = list(set(u for u in urls if u))
+        out: dict[str, str] = {}
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            sql = (f"select url, title from pages where url in ({','.join('?' * len(chunk))})"
+                   " and title is not null order by run_id")
+            for url, title in self.db.execute(sql, chunk):
+                out[url] = title
+        return out
+
+    # -- named views: the common questions, for Datasette and plain SQL ------
+    VIEWS = {
+        "latest_runs": """
+            select site_name as site, max(id) as run_id from runs group by site_name""",
+        "home_broken_links": """
+            select f.site, f.url as home_page, f.target, json_extract(f.detail, '$.anchor_text') as anchor_text,
+                   json_extract(f.detail, '$.reason_label') as reason, json_extract(f.detail, '$.status_code') as status_code,
+                   f.first_seen, f.last_seen, f.fingerprint
+            from findings f
+            where f."check" = 'broken_link' and f.status = 'open' and json_extract(f.detail, '$.on_home')
+            order by f.site, f.target""",
+        "stale_columns": """
+            select r.site_name as site, c.run_id, r.as_of, c.name as column_name, c.category, c.department,
+                   c.state, c.newest_date, c.days_since_update, c.rule_days, c.days_to_limit, c.url
+            from columns c join runs r on r.id = c.run_id
+            join (select site_name, max(id) as run_id from runs group by site_name) l on l.run_id = c.run_id
+            where c.state in ('stale', 'warn', 'empty', 'unreachable')
+            order by r.site_name, case c.state when 'unreachable' then 0 when 'empty' then 1 when 'stale' then 2 else 3 end,
+                     c.days_to_limit""",
+        "open_findings_by_column": """
+            select site, coalesce("column", '(无栏目)') as column_name, "check", count(*) as findings,
+                   count(distinct url) as pages, min(first_seen) as oldest_first_seen
+            from findings where status = 'open'
+            group by site, "column", "check"
+            order by site, findings desc""",
+        "fixed_since_last_run": """
+            select f.site, f."check", f.url, f."column" as column_name, f.target, f.evidence, f.first_seen,
+                   r.as_of as fixed_on, f.fixed_run, f.fingerprint
+            from findings f join runs r on r.id = f.fixed_run
+            join (select site_name, max(id) as run_id from runs group by site_name) l
+                 on l.site_name = f.site and l.run_id = f.fixed_run
+            where f.status = 'fixed'
+            order by f.site, f."check", f.url""",
+        "new_since_last_run": """
+            select f.site, f."check", f.severity, f.url, f."column" as column_name, f.target, f.evidence,
+                   f.suggestion, f.first_seen, f.fingerprint
+            from findings f
+            join (select site_name, max(id) as run_id from runs group by site_name) l
+                 on l.site_name = f.site and l.run_id = f.first_run
+            where f.status = 'open'
+            order by f.site, f."check", f.url""",
+    }
+
+    def ensure_views(self):
+        """Create the named views (``Store.VIEWS``) that are not there yet."""
+        have = set(self.db.view_names())
+        for name, sql in self.VIEWS.items():
+            if name not in have:
+                self.db.execute(f"create view if not exists [{name}] as {sql.strip()}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from urllib.parse import unquote
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
@@ -36,12 +37,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         srv = self.server
-        path = self.path.split("?")[0]
+        path = unquote(self.path.split("?")[0])
         with srv.lock:
             srv.log.append((time.monotonic(), self.command, path))
             srv.hits[path] = srv.hits.get(path, 0) + 1
             hits = srv.hits[path]
         route = srv.routes.get(path)
+        if route is None:
+            route = srv.routes.get("*")   # a catch-all: a host with its own not-found behaviour
         if route is None:
             return self._send(404, b"<html><title>404</title><body>not found</body></html>")
         if callable(route):
@@ -50,10 +53,16 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(status, body.encode("utf-8") if isinstance(body, str) else body, headers)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass   # clients that hang up on a tarpit or an endless page are expected
+
+
 class LinkServer:
     def __init__(self, host="127.0.0.1", port=0):
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer((host, port), Handler)
         self.httpd.routes = {}
         self.httpd.hits = {}
         self.httpd.log = []

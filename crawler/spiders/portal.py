@@ -8,10 +8,14 @@ so chains are recorded and loops are caught.
 """
 from __future__ import annotations
 
+import hashlib
 import re
-from urllib.parse import urljoin, urlsplit
+import secrets
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler import extract, linkstatus
@@ -39,10 +43,40 @@ class PortalSpider(scrapy.Spider):
         self.emitted_pages: set[str] = set()
         self.max_pages = int(max_pages or self.site.crawl.get("max_pages") or 0)
         self.page_count = 0
+        self.skip_patterns = [re.compile(p) for p in self.site.crawl.get("skip_patterns", [])]
+        self.probed_hosts: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
+        return spider
+
+    # -- reading no more than needed ------------------------------------
+    @property
+    def max_bytes(self) -> int:
+        return int(self.site.crawl.get("max_response_bytes") or 10 * 1024 * 1024)
+
+    def on_headers(self, headers, body_length, request, spider):
+        """Stop after the headers when the body is not needed, or is too large to read."""
+        if request.meta.get("headers_only"):
+            raise StopDownload(fail=False)
+        if body_length and body_length > self.max_bytes:
+            request.meta["oversize"] = body_length
+            raise StopDownload(fail=False)
+
+    def on_bytes(self, data, request, spider):
+        """An endless or huge body: stop at the limit and keep what came."""
+        got = request.meta.get("bytes_received", 0) + len(data)
+        request.meta["bytes_received"] = got
+        if got > self.max_bytes:
+            request.meta["oversize"] = got
+            raise StopDownload(fail=False)
 
     @property
     def soft404_phrases(self):
-        return self.settings.getlist("SOFT404_PHRASES")
+        return self.settings.getlist("SOFT404_PHRASES") + list(self.site.crawl.get("soft404_phrases", []))
 
     # -- requests -------------------------------------------------------
     async def start(self):
@@ -65,11 +99,32 @@ class PortalSpider(scrapy.Spider):
     def _check_request(self, url, method=None):
         self.seen.add(url)
         path = urlsplit(url).path
+        html_like = (HTML_PATH_RE.search(path) or not path) and not path.lower().endswith(extract.ATTACHMENT_EXTS)
         if method is None:
-            method = "GET" if (HTML_PATH_RE.search(path) or not path) and not path.lower().endswith(extract.ATTACHMENT_EXTS) else "HEAD"
+            # an HTML page is read (soft 404s hide in bodies); anything else needs its headers only
+            method = "GET" if html_like else "HEAD"
         return scrapy.Request(url, method=method, callback=self.on_response, errback=self.on_error,
-                              meta=self._meta("check", url, {"download_maxsize": 2 * 1024 * 1024}),
+                              meta=self._meta("check", url, {"headers_only": not html_like}),
                               dont_filter=True, priority=-10)
+
+    def _probe_request(self, url):
+        """Once per host: ask for a page that cannot exist, to learn the host's own not-found page."""
+        parts = urlsplit(url)
+        host = parts.netloc.lower()
+        if host in self.probed_hosts:
+            return None
+        self.probed_hosts.add(host)
+        probe = f"{parts.scheme}://{parts.netloc}/portal-audit-probe-{secrets.token_hex(6)}.html"
+        return scrapy.Request(probe, callback=self.on_probe, errback=self.on_probe_error, dont_filter=True,
+                              priority=200, meta={"dont_redirect": True, "handle_httpstatus_all": True,
+                                                  "dont_retry": True, "host": host})
+
+    def on_probe(self, response):
+        signature = visible_signature(response) if response.status == 200 else None
+        yield {"_type": "probe", "host": response.meta["host"], "status": response.status, "signature": signature}
+
+    def on_probe_error(self, failure):
+        yield {"_type": "probe", "host": failure.request.meta["host"], "status": None, "signature": None}
 
     def follow_links(self, links, column=None, from_list=False):
         """Requests for the targets of one page's links, each target once per run."""
@@ -79,8 +134,16 @@ class PortalSpider(scrapy.Spider):
                 continue
             if kind == "bad_url":
                 self.seen.add(url)
-                yield {"_type": "link_status", **linkstatus.LinkStatus(url, "broken", "bad_url", error="malformed URL").to_dict()}
+                yield self._status(linkstatus.LinkStatus(url, "broken", "bad_url", error="malformed URL"))
                 continue
+            if any(p.search(url) for p in self.skip_patterns):
+                self.seen.add(url)
+                yield self._status(linkstatus.skipped(url, "excluded by crawl.skip_patterns"))
+                continue
+            if self.settings.getbool("SOFT404_PROBE", True):
+                probe = self._probe_request(url)
+                if probe is not None:
+                    yield probe
             if kind == "page":
                 if self.max_pages and self.page_count >= self.max_pages:
                     continue
@@ -129,7 +192,7 @@ class PortalSpider(scrapy.Spider):
             new_meta.pop(key, None)
         yield response.request.replace(url=target, method=method, meta=new_meta, dont_filter=True, body=b"")
 
-    def _status(self, status: linkstatus.LinkStatus):
+    def _status(self, status: linkstatus.LinkStatus) -> dict:
         self.crawler.stats.inc_value("portal_audit/targets_checked")
         self.crawler.stats.inc_value(f"portal_audit/outcome/{status.outcome}" + (f"/{status.reason}" if status.reason else ""))
         return {"_type": "link_status", **status.to_dict()}
@@ -147,14 +210,21 @@ class PortalSpider(scrapy.Spider):
         meta, request = response.meta, response.request
         if request.method == "HEAD" and (response.status in HEAD_REFUSED or response.status >= 400) \
                 and response.status not in (429,) and not meta.get("head_fallback"):
-            new_meta = dict(meta, head_fallback=True)
+            new_meta = dict(meta, head_fallback=True, headers_only=True)
             for key in ("retry_times", "retry_after_times", "download_slot", "download_latency"):
                 new_meta.pop(key, None)
             yield request.replace(method="GET", meta=new_meta, dont_filter=True)
             return
-        soft = response.status == 200 and request.method == "GET" and self._is_soft_404(response)
-        yield self._status(linkstatus.from_status(meta["origin"], response.status, final_url=response.url,
-                                                  chain=meta["chain"], method=request.method, soft_404=soft))
+        readable = response.status == 200 and request.method == "GET" and not meta.get("headers_only") \
+            and "oversize" not in meta
+        soft = readable and self._is_soft_404(response)
+        status = linkstatus.from_status(meta["origin"], response.status, final_url=response.url,
+                                        chain=meta["chain"], method=request.method, soft_404=soft)
+        if "oversize" in meta:
+            status.error = f"larger than {self.max_bytes} bytes: not read in full"
+        if readable and isinstance(response, TextResponse):
+            status.signature = visible_signature(response)
+        yield self._status(status)
 
     def _page(self, response):
         meta = response.meta
@@ -168,7 +238,12 @@ class PortalSpider(scrapy.Spider):
             yield self._status(linkstatus.from_status(origin, 200, final_url=response.url, chain=meta["chain"],
                                                       method="GET", soft_404=True))
             return
-        yield self._status(linkstatus.from_status(origin, 200, final_url=response.url, chain=meta["chain"], method="GET"))
+        status = linkstatus.from_status(origin, 200, final_url=response.url, chain=meta["chain"], method="GET")
+        status.signature = visible_signature(response)
+        if "oversize" in meta:
+            status.error = f"larger than {self.max_bytes} bytes: read only the first part"
+            self.crawler.stats.inc_value("portal_audit/oversize_pages")
+        yield self._status(status)
         if response.url in self.emitted_pages:
             return
         self.emitted_pages.add(response.url)
@@ -183,6 +258,13 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("portal_audit/extract_errors")
             return
         record["url"] = response.url
+        pager = record.get("pager") or {}
+        if meta.get("list_page_no"):
+            # script-only list pages and Hanweb data are link targets of this page too
+            tag = "dataproxy" if pager.get("kind") == "hanweb" else "pager"
+            listed = {l["url"] for l in record["links"]}
+            record["links"] += [{"url": u, "tag": tag, "text": "", "kind": "page"}
+                                for u in pager.get("urls", []) if u not in listed and u != response.url]
         column = meta.get("column")
         if response.url == self.home or meta.get("page_type") == "home":
             record["page_type"] = "home"
@@ -199,7 +281,6 @@ class PortalSpider(scrapy.Spider):
         list_column = column if meta.get("list_page_no") else None
         if list_column:
             yield from self._list_items(record["list_items"], list_column, response.url)
-            pager = record.get("pager") or {}
             for url in pager.get("urls", []):
                 if pager.get("kind") == "hanweb":
                     if url not in self.seen:
@@ -209,7 +290,7 @@ class PortalSpider(scrapy.Spider):
                 elif url not in self.seen and extract.host_of(url) in self.allowed:
                     no = meta["list_page_no"] + 1
                     yield self._page_request(url, meta={"column": list_column, "list_page_no": no}, priority=20)
-        yield from self.follow_links(record["links"])
+        yield from self.follow_links([l for l in record["links"] if l["tag"] not in ("pager", "dataproxy")])
 
     def _list_items(self, items, column, list_url):
         for item in items:
@@ -237,3 +318,25 @@ class PortalSpider(scrapy.Spider):
         if status.outcome == "skipped":
             self.crawler.stats.inc_value("portal_audit/robots_skipped")
         yield self._status(status)
+
+
+_ASCII_RUN = re.compile(r"[A-Za-z0-9_./:%?=&#-]+")
+
+
+def visible_signature(response) -> str | None:
+    """A fingerprint of a page's visible text, blind to echoed paths, numbers and dates.
+
+    Two answers of one host's not-found page share it even when each echoes
+    the requested URL; ``crawler.linkstatus.learned_soft_404`` compares them.
+    """
+    if not isinstance(response, TextResponse):
+        return None
+    try:
+        texts = response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+    except Exception:  # not parseable as HTML
+        return None
+    text = _ASCII_RUN.sub("", "".join(texts))
+    text = re.sub(r"\s+", "", text)[:4000]
+    if not text:
+        return None
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

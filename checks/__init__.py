@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-PAGE_CHECK_MODULES = ("typos", "serious", "disclosure", "metadata", "metatags", "privacy")
-RUN_CHECK_MODULES = ("links", "freshness")
+PAGE_CHECK_MODULES = ("typos", "serious", "languagetool", "disclosure", "metadata", "metatags", "privacy",
+                      "freshness", "interaction", "stale_page")
+RUN_CHECK_MODULES = ("links", "freshness", "stale_page", "templates", "suspect")
 
 
 def page_checks():

@@ -27,6 +27,9 @@ class CheckContext:
     rules: dict = field(default_factory=dict)
     as_of: str | None = None                                 # "YYYY-MM-DD"; None means today
     whitelist: frozenset = field(default_factory=frozenset)  # words never reported as typos
+    extra_typos: tuple = ()            # the site's own (wrong, right) pairs: [typos] extra_rules
+    extra_context_rules: tuple = ()    # the site's own context rules, parsed (checks.typos.parse_context_rules)
+    languagetool: dict = field(default_factory=dict)         # [languagetool]: remote_server / local_dir / language
 
     def column_config(self, name: str | None) -> dict:
         return self.columns.get(name, {}) if name else {}

@@ -32,6 +32,8 @@ def _label_to_field() -> dict[str, str]:
     out = {label: field for field, labels in r["fields"].items() for label in labels}
     for label in r["publish_date_labels"]:
         out[label] = "发布日期"
+    for label in r["validity_labels"]:
+        out[label] = r["validity_field"]
     return out
 
 
@@ -67,13 +69,23 @@ def catalogue_fields(page: dict) -> dict[str, str]:
     return out
 
 
+def required_fields(page: dict, ctx: CheckContext) -> dict[str, list[str]]:
+    """Field -> accepted labels for this page: the five 目录 fields, and 有效性 in columns that use it."""
+    r = rules()
+    fields = dict(r["fields"])
+    column = page.get("column") or ""
+    if ctx.column_config(column).get("validity_required") or re.search(r["validity_columns_regex"], column):
+        fields[r["validity_field"]] = list(r["validity_labels"])
+    return fields
+
+
 def check(page: dict, ctx: CheckContext) -> Iterator[dict]:
     if not ctx.is_official_documents_page(page):
         return
     r = rules()
     values = catalogue_fields(page)
     url, column = page["url"], page.get("column")
-    for field, labels in r["fields"].items():
+    for field, labels in required_fields(page, ctx).items():
         if not values.get(field):
             yield finding("missing_metadata", "deduct", url, column=column, evidence=field,
                           suggestion=f"在信息公开目录元数据中补充{field}", reason="missing",

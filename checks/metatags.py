@@ -1,10 +1,14 @@
-"""Page meta tags and the footer's 网站标识码 (政府网站发展指引, 国办发〔2017〕47号).
+"""Page meta tags and footer identifiers (政府网站发展指引, 国办发〔2017〕47号).
 
 Every page needs SiteName, SiteDomain and SiteIDCode; column pages also the
 Column* tags and articles the Article tags (lists in ``checks/data/metatags.toml``).
 A tag with empty content counts as missing. The footer must show 网站标识码
 followed by the site's code (``site.site_id_code``), or by any 10-digit code
-when the config sets none.
+when the config sets none, and the ICP备案号, 公安机关备案号 and 党政机关网站标识
+(found in the footer text or as a link or badge image on the page).
+
+One finding per page here; ``checks.templates`` turns a tag or identifier
+missing on every page of a column or page type into one template finding.
 """
 from __future__ import annotations
 
@@ -36,8 +40,36 @@ def _site_id_pattern(code: str | None) -> re.Pattern:
     return re.compile(f"{re.escape(r['site_id_label'])}\\s*[:：]?\\s*({value})(?!\\d)")
 
 
+def checked_page_types() -> list[str]:
+    return list(rules()["page_types"])
+
+
 def _checked(page: dict) -> bool:
     return page.get("status", 200) == 200 and page.get("page_type") in rules()["page_types"]
+
+
+@cache
+def _footer_id_patterns() -> tuple:
+    out = []
+    for spec in rules().get("footer_ids", []):
+        out.append((spec, re.compile(spec["footer_regex"]), re.compile(spec["link_url_regex"]),
+                    re.compile(spec["link_text_regex"])))
+    return tuple(out)
+
+
+def missing_footer_ids(page: dict) -> list[dict]:
+    """The footer identifier specs (ICP备案号 …) a page does not show."""
+    footer = page.get("footer_text") or ""
+    links = page.get("links") or []
+    missing = []
+    for spec, in_footer, link_url, link_text in _footer_id_patterns():
+        if in_footer.search(footer):
+            continue
+        if any(link_url.search(link.get("url") or "") or link_text.search(link.get("text") or "")
+               for link in links):
+            continue
+        missing.append(spec)
+    return missing
 
 
 def check(page: dict, ctx: CheckContext) -> Iterator[dict]:
@@ -58,3 +90,6 @@ def check(page: dict, ctx: CheckContext) -> Iterator[dict]:
         yield finding("missing_site_id", "deduct", url, column=column, evidence=label,
                       suggestion=f"{label}：{code}" if code else f"{label}：（10位网站标识码）",
                       expected=code, reason="wrong_code" if label in footer else "missing")
+    for spec in missing_footer_ids(page):
+        yield finding("missing_site_id", spec["severity"], url, column=column, evidence=spec["evidence"],
+                      suggestion=spec["suggestion"], reason="missing")

@@ -10,6 +10,14 @@ A number must stand alone: not part of a longer run of digits or letters, not
 inside a URL-like token, not right after a label such as 索引号 or 统一社会信用代码
 (``checks/data/privacy.toml``). Masked forms (with ``*``) are never reported.
 No finding ever holds the full value: evidence and context are masked.
+
+The page text (title and body) is read through ``checks.textblocks``, so a
+number broken by a zero-width character is still found, and ``detail.offset``
+points into the page's own ``title + "\n" + body_text``. Attachments work the
+same way: the crawler stores each pdf/docx/xlsx it reads on the site's own
+hosts as a page record with ``page_type = "attachment"``, the file name as
+title and the document's text (``crawler.attachments.attachment_text``) as
+body; their findings carry ``detail.attachment = true``.
 """
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ from typing import Iterator
 from portal_audit.records import finding
 
 from .context import CheckContext, load_toml
+from .textblocks import make_block, page_text
 
 CHECK_NAMES = ("privacy_leak",)
 # a run of digits (an ID may end in X) with no digit, letter or mask star on either side
@@ -144,16 +153,19 @@ def _masked_context(text: str, hits: list, start: int, end: int, width: int) -> 
 
 
 def check(page: dict, ctx: CheckContext) -> Iterator[dict]:
-    title = page.get("title") or ""
-    text = title + "\n" + (page.get("body_text") or "")
+    block = make_block("page", page_text(page), 0)
+    text = block.text
     as_of = date.fromisoformat(ctx.as_of) if ctx.as_of else date.today()
     hits = find_personal_data(text, as_of)
     r = rules()
+    title_end = len(page.get("title") or "")
+    attachment = {"attachment": True} if page.get("page_type") == "attachment" else {}
     seen: dict[str, int] = {}
     for start, end, kind, masked in hits:
         n = seen.get(masked, 0)
         seen[masked] = n + 1
+        offset = block.page_offset(start)
         yield finding("privacy_leak", r["severity"][kind], page["url"], column=page.get("column"),
                       evidence=masked, suggestion="对个人信息作去标识化处理（部分隐藏）后再发布",
                       kind=kind, context=_masked_context(text, hits, start, end, int(r["context_width"])),
-                      offset=start, occurrence=n)
+                      offset=offset, occurrence=n, field="title" if offset < title_end else "body", **attachment)

@@ -25,6 +25,7 @@ class RunData:
     link_statuses: dict = field(default_factory=dict)   # url -> link_statuses row
     column_items: list = field(default_factory=list)    # {"column", "url", "title", "list_date", "date_raw", "list_url"}
     columns: list = field(default_factory=list)  # the config's [[columns]]
+    page_texts: object = None                    # () -> iterator of (url, column, title + "\n" + body) of fetched pages
 
 
 @cache

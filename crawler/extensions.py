@@ -34,7 +34,7 @@ class Progress:
         stats = self.crawler.stats
         pages = stats.get_value("portal_audit/pages", 0)
         checked = stats.get_value("portal_audit/targets_checked", 0)
-        queued = len(self.crawler.engine.slot.scheduler) if self.crawler.engine.slot else 0
+        queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
         elapsed = max(time.monotonic() - self.start, 1e-6)
         logger.info("进度: 已抓取页面 %d, 已检查链接 %d, 队列 %d, %.1f 请求/秒",
                     pages, checked, queued, stats.get_value("downloader/response_count", 0) / elapsed)

@@ -13,7 +13,7 @@ import lxml.html
 from w3lib.url import safe_url_string
 
 from . import cms
-from .dates import date_from_url, find_date
+from .dates import date_sources, find_date, pick_date
 
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".7z",
                    ".ppt", ".pptx", ".txt", ".csv", ".et", ".ofd", ".ceb")
@@ -22,6 +22,7 @@ PAGE_TAGS = {"a", "area", "iframe", "frame"}
 LINK_ATTRS = {"a": ("href",), "area": ("href",), "img": ("src",), "script": ("src",),
               "link": ("href",), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
               "source": ("src",), "object": ("data",)}
+_OTHER_SCHEME = re.compile(r"(?!https?:)[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")   # ftp:, news:, weixin: …
 UNSUPPORTED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:")
 CONTENT_XPATH = ("//div[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]"
                  " | //*[@id='zoom'] | //div[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]"
@@ -35,9 +36,20 @@ FOOTER_XPATH = ("//footer | //*[contains(@class,'footer') or contains(@id,'foote
 BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5",
               "h6", "table", "ul", "ol", "dl", "section", "article", "blockquote", "pre", "hr",
               "form", "header", "footer", "nav", "title"}
-METADATA_LABELS = ("索引号", "发布机构", "发文机关", "成文日期", "发布日期", "文号", "发文字号", "主题分类",
-                   "有效性", "生效日期", "废止日期", "有效期至", "公开方式", "公开范围", "体裁分类", "组配分类")
-_LABEL_RE = re.compile(r"(?P<label>" + "|".join(METADATA_LABELS) + r")\s*[：:]\s*")
+METADATA_LABELS = ("索引号", "发布机构", "发文机关", "发文单位", "成文日期", "发布日期", "发布时间", "发表时间",
+                   "文号", "发文字号", "主题分类", "有效性", "效力状态", "时效性", "生效日期", "废止日期", "失效日期",
+                   "有效期至", "有效期", "公开方式", "公开范围", "体裁分类", "组配分类",
+                   # letters of interaction columns (区长信箱, 留言板): their date, status and reply
+                   "来信日期", "来信时间", "留言时间", "留言日期", "提问时间", "办理状态", "处理状态", "回复状态",
+                   "状态", "回复单位", "答复单位", "回复日期", "回复时间", "答复日期", "答复时间", "办结日期",
+                   "办结时间", "来信内容", "留言内容", "回复内容", "答复内容")
+_LABELS_LONGEST_FIRST = sorted(METADATA_LABELS, key=len, reverse=True)
+_LABEL_RE = re.compile(r"(?P<label>" + "|".join(_LABELS_LONGEST_FIRST) + r")\s*[：:]\s*")
+# a label alone on its line (a <th> without a colon), its value on the next line
+_BARE_LABEL_RE = re.compile(r"^(?P<label>" + "|".join(_LABELS_LONGEST_FIRST) + r")\s*$")
+# a date value ends at its date (and time): "2020-12-01 09:30 来源：…" -> "2020-12-01 09:30"
+_DATE_VALUE_RE = re.compile(r"^\[?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\]?"
+                            r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _DATELINE_RE = re.compile(r"(?:发布|发表|更新)(?:时间|日期)\s*[：:]\s*([^\n]{6,30})")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None) | {0xa0: " ", 0x3000: " "}
 _WS_RE = re.compile(r"[ \t\r\f\v]+")
@@ -128,7 +140,8 @@ def collect_links(root, base: str, allowed_hosts) -> list[dict]:
                 continue
             text = clean_text(el.text_content() if el.tag in ("a", "area") else (el.get("alt") or el.get("title") or ""))[:200]
             stripped = raw.strip()
-            if not stripped or stripped.startswith("#") or stripped.lower().startswith(UNSUPPORTED_SCHEMES):
+            if not stripped or stripped.startswith("#") or stripped.lower().startswith(UNSUPPORTED_SCHEMES) \
+                    or _OTHER_SCHEME.match(stripped):
                 links.append({"url": stripped, "tag": el.tag, "text": text, "kind": "unsupported"})
                 continue
             url = normalise_link(stripped, base)
@@ -184,7 +197,13 @@ def list_items(root, base: str) -> list[dict]:
 
 
 def read_metadata(text: str) -> dict:
-    """信息公开目录 fields written as table cells, a <dl>, or label：value text."""
+    """信息公开目录 fields and letter fields written as table cells, a <dl>, or label：value text.
+
+    A label followed by a colon takes the rest of its line (up to the next
+    label); a label alone on its line (a ``<th>`` with no colon) takes the next
+    line. Date values stop at the date and time: ``2020-12-01 09:30 来源：…``
+    gives ``2020-12-01 09:30``.
+    """
     found = {}
     matches = list(_LABEL_RE.finditer(text))
     for i, m in enumerate(matches):
@@ -193,27 +212,34 @@ def read_metadata(text: str) -> dict:
         value = value.split("\n", 1)[0].strip() if value else ""
         label = m.group("label")
         if label not in found or not found[label]:
-            found[label] = value[:120]
+            found[label] = _trim_value(label, value)[:120]
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        m = _BARE_LABEL_RE.match(line.strip())
+        if not m or found.get(m.group("label")):
+            continue
+        value = lines[i + 1].strip()
+        if value and not _BARE_LABEL_RE.match(value) and not _LABEL_RE.match(value):
+            found[m.group("label")] = _trim_value(m.group("label"), value)[:120]
     return found
 
 
+def _trim_value(label: str, value: str) -> str:
+    if label.endswith(("日期", "时间", "有效期至")):
+        m = _DATE_VALUE_RE.match(value)
+        if m:
+            return m.group(0).strip()
+    return value
+
+
 def page_date(meta_tags, metadata, text, url):
-    """The page's publish date and where it came from."""
-    candidates = (("meta:PubDate", meta_tags.get("PubDate") or meta_tags.get("pubdate")),
-                  ("metadata:发布日期", metadata.get("发布日期")),)
-    for source, raw in candidates:
-        d = find_date(raw or "")
-        if d:
-            return d.isoformat(), source
-    m = _DATELINE_RE.search(text)
-    if m:
-        d = find_date(m.group(1))
-        if d:
-            return d.isoformat(), "text"
-    d = date_from_url(url)
-    if d:
-        return d.isoformat(), "url"
-    return None, None
+    """The page's publish date and where it came from.
+
+    Every source is read (``crawler.dates.date_sources``); the one a reader
+    sees first wins: the 目录 metadata's 发布日期, the 发布时间 line, the
+    PubDate tag, the URL, and last the 成文日期.
+    """
+    return pick_date(date_sources(meta_tags, metadata, text, url, dateline_re=_DATELINE_RE))
 
 
 def extract_page(root, url: str, *, final_url: str | None = None, status: int = 200,

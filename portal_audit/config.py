@@ -28,6 +28,7 @@ CRAWL_DEFAULTS = {
     "retry_times": 2,
     "skip_patterns": [],       # regular expressions: matching targets are recorded as skipped, never fetched
     "soft404_phrases": [],     # extra phrases that mark a "page not found" answered with 200
+    "read_attachments": True,  # read pdf/docx/xlsx on the site's own hosts (personal data check)
 }
 
 
@@ -43,6 +44,7 @@ class SiteConfig:
     columns: list[dict]
     rules: dict = field(default_factory=dict)
     languagetool: dict = field(default_factory=dict)
+    typos: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -58,7 +60,8 @@ class SiteConfig:
 
     def to_dict(self) -> dict:
         return {"path": self.path, "site": self.site, "crawl": self.crawl,
-                "columns": self.columns, "rules": self.rules, "languagetool": self.languagetool}
+                "columns": self.columns, "rules": self.rules, "languagetool": self.languagetool,
+                "typos": self.typos}
 
 
 def _fail(path, key, problem):
@@ -77,7 +80,7 @@ def _check_type(path, key, value, types, what):
 
 def parse_config(data: dict, path: str = "<config>") -> SiteConfig:
     """Validate a config already read from TOML; return a SiteConfig."""
-    known = {"site", "crawl", "columns", "rules", "languagetool"}
+    known = {"site", "crawl", "columns", "rules", "languagetool", "typos"}
     for key in data:
         if key not in known:
             _fail(path, key, f"unknown table (known: {', '.join(sorted(known))})")
@@ -154,10 +157,67 @@ def parse_config(data: dict, path: str = "<config>") -> SiteConfig:
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
         _fail(path, "rules", "expected a table")
-    lt = data.get("languagetool", {})
-    if not isinstance(lt, dict):
+    lt = _languagetool_table(path, data.get("languagetool", {}))
+    typos = _typos_table(path, data.get("typos", {}))
+    return SiteConfig(path=str(path), site=site, crawl=crawl, columns=out_columns, rules=rules, languagetool=lt,
+                      typos=typos)
+
+
+def _local_path(path, key, value, *, directory=False) -> str:
+    """A file or folder named in the config, relative to the config file; it must exist when the file does."""
+    if not isinstance(value, str) or not value.strip():
+        _fail(path, key, f"expected a path (a string), got {value!r}")
+    p = Path(value).expanduser()
+    if not p.is_absolute() and Path(str(path)).is_file():
+        p = Path(str(path)).resolve().parent / p
+    if Path(str(path)).is_file() or p.is_absolute():
+        if directory and not p.is_dir():
+            _fail(path, key, f"no such folder: {p}")
+        if not directory and not p.is_file():
+            _fail(path, key, f"no such file: {p}")
+    return str(p)
+
+
+def _typos_table(path, table) -> dict:
+    """[typos]: whitelist (a file of words, or a list of them) and extra_rules (a TSV file of house rules)."""
+    if not isinstance(table, dict):
+        _fail(path, "typos", "expected a table")
+    out = {}
+    for key, value in table.items():
+        if key == "whitelist":
+            if isinstance(value, list):
+                if not all(isinstance(w, str) and w.strip() for w in value):
+                    _fail(path, "typos.whitelist", f"expected words (strings), got {value!r}")
+                out[key] = [w.strip() for w in value]
+            else:
+                out[key] = _local_path(path, "typos.whitelist", value)
+        elif key == "extra_rules":
+            out[key] = _local_path(path, "typos.extra_rules", value)
+        else:
+            _fail(path, f"typos.{key}", "unknown key (known: whitelist, extra_rules)")
+    return out
+
+
+def _languagetool_table(path, table) -> dict:
+    """[languagetool]: remote_server (http URL) or local_dir (a LanguageTool folder), and language."""
+    if not isinstance(table, dict):
         _fail(path, "languagetool", "expected a table")
-    return SiteConfig(path=str(path), site=site, crawl=crawl, columns=out_columns, rules=rules, languagetool=lt)
+    out = {}
+    for key, value in table.items():
+        if key == "remote_server":
+            _require_url(path, "languagetool.remote_server", value)
+            out[key] = value.rstrip("/")
+        elif key == "local_dir":
+            out[key] = _local_path(path, "languagetool.local_dir", value, directory=True)
+        elif key == "language":
+            if not isinstance(value, str) or not value.strip():
+                _fail(path, "languagetool.language", f"expected a language code such as 'zh-CN', got {value!r}")
+            out[key] = value.strip()
+        else:
+            _fail(path, f"languagetool.{key}", "unknown key (known: remote_server, local_dir, language)")
+    if "remote_server" in out and "local_dir" in out:
+        _fail(path, "languagetool", "give remote_server or local_dir, not both")
+    return out
 
 
 def load_config(path) -> SiteConfig:

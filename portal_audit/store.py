@@ -197,6 +197,25 @@ class Store:
                 " where run_id = ? and url = ?",
                 [(col, run_id, url) for url, col in assignments.items()])
 
+    def set_attachment_columns(self, run_id: int):
+        """An attachment belongs to the column of the first page that links to it."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "update pages set column = (select p.column from links l join pages p"
+                " on p.run_id = l.run_id and p.url = l.source_url"
+                " where l.run_id = pages.run_id and l.target_url = pages.url and p.column is not null"
+                " order by l.source_url limit 1)"
+                " where run_id = ? and page_type = 'attachment'", [run_id])
+
+    def review_links(self, run_id: int) -> list[dict]:
+        """Targets a person should look at: blocked (401/403) or rate limited (429 that never cleared)."""
+        return list(self.db.query(
+            "select s.url as target, s.outcome, s.status_code, s.error, count(l.source_url) as pages,"
+            " min(l.source_url) as example_page, min(l.anchor_text) as anchor_text"
+            " from link_statuses s left join links l on l.run_id = s.run_id and l.target_url = s.url"
+            " where s.run_id = ? and s.outcome in ('blocked', 'rate_limited')"
+            " group by s.url order by pages desc, s.url", [run_id]))
+
     # -- reads ----------------------------------------------------------
     def pages(self, run_id: int, *, page_type: str | None = None):
         """Page records of a run, decoded, one at a time."""
@@ -483,3 +502,28 @@ class Store:
         for name, sql in self.VIEWS.items():
             if name not in have:
                 self.db.execute(f"create view if not exists [{name}] as {sql.strip()}")
+
+    # -- interaction letters (appended for issue 5) ------------------------
+    def interaction_pages(self, run_id: int) -> list[dict]:
+        """Page records (url, column, metadata) of the run's interaction columns (区长信箱 …)."""
+        names = [c["name"] for c in self.run(run_id)["config"].get("columns", [])
+                 if c.get("category") == "interaction"]
+        if not names:
+            return []
+        marks = ", ".join("?" for _ in names)
+        rows = self.db.query(f"select url, column, page_type, publish_date, metadata from pages"
+                             f" where run_id = ? and column in ({marks}) and page_type = 'article' order by url",
+                             [run_id, *names])
+        return [dict(r, metadata=json.loads(r["metadata"] or "{}") or {}) for r in rows]
+
+    def interaction_summary(self, run_id: int) -> dict:
+        """Letters of the past year on the run's as-of date: answered, pending, overdue, average reply days.
+
+        >>> Store("audit.db").interaction_summary(1)["avg_reply_days"]    # doctest: +SKIP
+        8.4
+        """
+        from checks.interaction import read_letter, reply_stats
+        from checks.rundata import merged_rules
+        run = self.run(run_id)
+        letters = [x for x in map(read_letter, self.interaction_pages(run_id)) if x]
+        return reply_stats(letters, run["as_of"], merged_rules(run["config"].get("rules")))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 CONTRACT_FIELDS = ("check", "severity", "url", "column", "target", "evidence", "suggestion", "detail",
@@ -34,28 +33,9 @@ def write_csv(store, run_id: int, out) -> int:
 
 
 def write_xlsx(store, run_id: int, path) -> int:
-    from openpyxl import Workbook
-
-    from reports.summary import CHECK_LABELS
-    wb = Workbook()
-    summary = wb.active
-    summary.title = "汇总"
-    summary.append(["问题类别", "检查项", "数量"])
-    by_check: dict[str, list] = {}
-    for row in contract_rows(store, run_id):
-        by_check.setdefault(row["check"], []).append(row)
-    for check, rows in sorted(by_check.items()):
-        summary.append([CHECK_LABELS.get(check, check), check, len(rows)])
-    headers = ["级别", "页面", "栏目", "目标链接", "问题内容", "修改建议", "详情", "首次发现", "最近发现", "状态", "指纹"]
-    for check, rows in sorted(by_check.items()):
-        ws = wb.create_sheet(CHECK_LABELS.get(check, check)[:31])
-        ws.append(headers)
-        for r in rows:
-            ws.append([r["severity"], r["url"], r["column"], r["target"], r["evidence"], r["suggestion"],
-                       json.dumps(r["detail"], ensure_ascii=False)[:32000], r["first_seen"], r["last_seen"],
-                       r["status"], r["fingerprint"]])
-    wb.save(path)
-    return sum(len(r) for r in by_check.values())
+    """The workbook for departments (reports/workbook.py): a summary sheet and one sheet per check family."""
+    from reports.workbook import write_workbook
+    return write_workbook(store, run_id, path)
 
 
 def export(store, run_id: int, fmt: str, out_path: str | None):

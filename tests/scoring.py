@@ -18,6 +18,8 @@ KEYS = {
     "missing_site_id": lambda d: (d["url"], d["evidence"]),
     "privacy_leak": lambda d: (d["url"], d["evidence"]),
     "unanswered_message": lambda d: (d["url"],),
+    "stale_page": lambda d: (d["url"],),
+    "date_conflict": lambda d: (d["url"],),
 }
 
 

@@ -187,9 +187,9 @@ DOC_METADATA = {"索引号": "430105002/2020-00123", "发布机构": "长沙市�
                 "文号": "开政办发〔2020〕12号", "主题分类": "综合政务", "发布日期": "2020-12-01"}
 
 
-def policy_page(label="（此件主动公开）", metadata=None, **kw):
-    return page(column="政策文件", title="长沙市开福区人民政府办公室关于优化营商环境的通知",
-                body_text=DOC_BODY.format(label=label),
+def policy_page(label="（此件主动公开）", metadata=None, body_text=None, column="政策文件", **kw):
+    return page(column=column, title="长沙市开福区人民政府办公室关于优化营商环境的通知",
+                body_text=DOC_BODY.format(label=label) if body_text is None else body_text,
                 metadata=dict(DOC_METADATA) if metadata is None else metadata, **kw)
 
 
@@ -213,6 +213,25 @@ def test_withheld_document_must_state_a_reason():
     found = run(disclosure, policy_page("（此件不予公开）"))
     assert [f["evidence"] for f in found] == ["不予公开理由"]
     assert run(disclosure, policy_page("（此件不予公开，理由：涉及国家秘密）")) == []
+
+
+def test_label_before_the_date_line_is_misplaced():
+    body = ("各街道办事处，区直各单位：\n现将有关事项通知如下。\n（此件主动公开）\n长沙市开福区人民政府办公室\n"
+            "2020年11月25日")
+    found = run(disclosure, policy_page(body_text=body))
+    assert [(f["severity"], f["evidence"], f["detail"]["reason"], f["detail"]["label"]) for f in found] == \
+        [("warn", "公开属性位置", "misplaced", "此件主动公开")]
+    # at the top, before any date line, is misplaced too; after it, or with no date line at all, it is not
+    assert run(disclosure, policy_page(body_text="（此件公开发布）\n正文。\n二〇二〇年十一月二十五日"))
+    assert run(disclosure, policy_page(body_text="正文。\n2020年11月25日\n(此件主动公开)\n附件：2020-11-25 名单")) == []
+    assert run(disclosure, policy_page(body_text="正文。\n（此件主动公开）")) == []
+
+
+def test_missing_label_finding_says_no_label_was_found():
+    f = run(disclosure, policy_page(label=""))[0]
+    assert (f["detail"]["label"], f["detail"]["reason"]) == (None, "missing")
+    f = run(disclosure, policy_page("（此件不予公开）"))[0]
+    assert (f["detail"]["label"], f["detail"]["reason"]) == ("此件不予公开", "no_reason")
 
 
 def test_labels_are_only_required_in_official_document_columns():
@@ -271,37 +290,86 @@ def test_written_after_published():
     assert [f["detail"]["reason"] for f in found] == ["after_publish"]
 
 
+def test_validity_is_required_where_the_site_uses_it():
+    cols = {**COLUMNS, "规范性文件": {"name": "规范性文件", "category": "policy", "official_documents": True,
+                                  "url": "http://www.kaifu.gov.cn/zwgk/gfxwj/index.html"}}
+    c = ctx(columns=cols)
+    found = run(metadata, policy_page(column="规范性文件"), c)
+    assert [(f["evidence"], f["detail"]["reason"]) for f in found] == [("有效性", "missing")]
+    assert run(metadata, policy_page(column="规范性文件", metadata={**DOC_METADATA, "效力状态": "有效"}), c) == []
+    assert run(metadata, policy_page(), c) == []        # 政策文件 does not use it
+    cols["政策文件"] = {**COLUMNS["政策文件"], "validity_required": True}
+    assert [f["evidence"] for f in run(metadata, policy_page(), ctx(columns=cols))] == ["有效性"]
+
+
+def test_catalogue_in_a_table_a_list_and_label_value_text_reads_the_same():
+    from lxml import html as lhtml
+
+    from crawler.extract import extract_page
+    cells = "".join(f"<tr><th>{k}：</th><td>{v}</td></tr>" for k, v in DOC_METADATA.items())
+    dl = "".join(f"<dt>{k}：</dt><dd>{v}</dd>" for k, v in DOC_METADATA.items())
+    text = "".join(f"<p>{k}：{v}</p>" for k, v in DOC_METADATA.items())
+    for block in (f"<table>{cells}</table>", f"<dl>{dl}</dl>", f"<div>{text}</div>"):
+        root = lhtml.fromstring(f"<html><body><div class='wrap'>{block}<h1>通知</h1>"
+                                f"<div class='article-content'><p>正文</p></div></div></body></html>")
+        record = extract_page(root, URL)
+        assert run(metadata, page(column="政策文件", metadata=record["metadata"], body_text="正文")) == [], block
+
+
 # ---------------------------------------------------------------- meta tags and 网站标识码
 
 SITE_TAGS = {"SiteName": "长沙市开福区人民政府", "SiteDomain": "www.kaifu.gov.cn", "SiteIDCode": "4301050001"}
-FOOTER = "主办单位：长沙市开福区人民政府办公室　网站标识码：4301050001　湘ICP备05001234号"
+FOOTER = "主办单位：长沙市开福区人民政府办公室　网站标识码：4301050001　湘ICP备05001234号　湘公网安备 43010502000123号"
+BADGE = [{"url": "http://bszs.conac.cn/sitename?method=show&id=0A1B2C", "tag": "a", "text": "", "kind": "external"}]
 
 
 def test_article_with_all_tags_and_footer_is_clean():
     tags = {**SITE_TAGS, "ArticleTitle": "标题", "PubDate": "2020-12-01 09:30", "ContentSource": "区政府办"}
-    assert run(metatags, page(meta_tags=tags, footer_text=FOOTER)) == []
+    assert run(metatags, page(meta_tags=tags, footer_text=FOOTER, links=BADGE)) == []
 
 
 def test_required_tags_depend_on_page_type():
     column_page = page(page_type="column", meta_tags={**SITE_TAGS, "ColumnName": "政策文件", "ColumnType": "",
                                                        "columndescription": "区政府政策文件"},
-                       footer_text=FOOTER)
+                       footer_text=FOOTER, links=BADGE)
     found = run(metatags, column_page)
     assert sorted(f["evidence"] for f in found) == ["ColumnKeywords", "ColumnType"]
     assert {f["check"] for f in found} == {"missing_meta_tag"}
-    home = page(page_type="home", meta_tags={"SiteName": "x", "SiteDomain": "y"}, footer_text=FOOTER)
+    home = page(page_type="home", meta_tags={"SiteName": "x", "SiteDomain": "y"}, footer_text=FOOTER, links=BADGE)
     assert [f["evidence"] for f in run(metatags, home)] == ["SiteIDCode"]
 
 
-def test_footer_site_id_code():
+def site_id_findings(footer, c=None, links=BADGE):
     tags = {**SITE_TAGS, "ArticleTitle": "t", "PubDate": "2020-12-01", "ContentSource": "s"}
-    assert run(metatags, page(meta_tags=tags, footer_text="网站标识码4301050001")) == []
-    missing = run(metatags, page(meta_tags=tags, footer_text="湘ICP备05001234号"))
+    return [f for f in run(metatags, page(meta_tags=tags, footer_text=footer, links=links), c)
+            if f["evidence"] == "网站标识码"]
+
+
+def test_footer_site_id_code():
+    assert site_id_findings("网站标识码4301050001") == []
+    missing = site_id_findings("湘ICP备05001234号")
     assert [(f["check"], f["evidence"]) for f in missing] == [("missing_site_id", "网站标识码")]
-    wrong = run(metatags, page(meta_tags=tags, footer_text="网站标识码：4301050002"))
+    wrong = site_id_findings("网站标识码：4301050002")
     assert [f["detail"]["reason"] for f in wrong] == ["wrong_code"]
     # without a configured code any 10-digit code will do
-    assert run(metatags, page(meta_tags=tags, footer_text="网站标识码: 4301050002"), ctx(site={})) == []
+    assert site_id_findings("网站标识码: 4301050002", ctx(site={})) == []
+
+
+def test_icp_police_and_party_badge_in_the_footer():
+    tags = {**SITE_TAGS, "ArticleTitle": "t", "PubDate": "2020-12-01", "ContentSource": "s"}
+
+    def missing(footer, links=()):
+        return [f["evidence"] for f in run(metatags, page(meta_tags=tags, footer_text=footer, links=list(links)))]
+    assert missing("网站标识码：4301050001") == ["ICP备案号", "公安机关备案号", "党政机关网站标识"]
+    assert missing("网站标识码：4301050001　湘ICP备05006000号-1　湘公网安备43010502000123号") == ["党政机关网站标识"]
+    badge_img = {"url": "http://www.kaifu.gov.cn/images/dzjg.png", "tag": "img", "text": "党政机关", "kind": "resource"}
+    assert missing("网站标识码：4301050001 湘ICP备05006000号 湘公网安备 43010502000123号", [badge_img]) == []
+    # an ICP number only as the text of its link to the MIIT register still counts; a bare "ICP" does not
+    icp_link = {"url": "https://beian.miit.gov.cn/", "tag": "a", "text": "湘ICP备05006000号", "kind": "external"}
+    assert "ICP备案号" not in missing("网站标识码：4301050001", [icp_link])
+    assert "ICP备案号" in missing("网站标识码：4301050001 ICP 许可")
+    f = run(metatags, page(meta_tags=tags, footer_text="网站标识码：4301050001", links=BADGE))
+    assert {(x["check"], x["severity"], x["detail"]["reason"]) for x in f} == {("missing_site_id", "deduct", "missing")}
 
 
 def test_error_pages_are_not_checked_for_tags():
@@ -354,6 +422,33 @@ def test_bank_card_needs_luhn():
     found = run(privacy, page(body_text=f"补贴发放至社保卡 {card}，请核对。旧卡 {not_card}"))
     assert [(f["detail"]["kind"], f["evidence"]) for f in found] == [("bank_card", card[:4] + "*" * 10 + card[-4:])]
     assert found[0]["severity"] == "deduct"
+
+
+def test_a_number_broken_by_invisible_characters_is_still_found():
+    p = page(body_text="联系电话：159\u200b0731\ufeff0000。")
+    found = run(privacy, p)
+    assert [f["evidence"] for f in found] == ["159****0000"]
+    text = p["title"] + "\n" + p["body_text"]
+    assert text[found[0]["detail"]["offset"]:].startswith("159")       # the offset is in the page's own text
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx", "xlsx"])
+def test_personal_data_in_an_attachment_record(kind):
+    from crawler.attachments import attachment_text
+    from portal_audit.simportal import documents
+    rows = [["序号", "姓名", "身份证号码", "联系电话"], ["1", "张某某", VALID_ID, "13812345678"],
+            ["2", "李某", VALID_ID[:4] + "*" * 10 + VALID_ID[-4:], "139****5678"]]
+    body = {"pdf": lambda: documents.pdf_bytes(["\t".join(r) for r in rows]),
+            "docx": lambda: documents.docx_bytes(["公益性岗位人员名单"], table=rows),
+            "xlsx": lambda: documents.xlsx_bytes(rows)}[kind]()
+    url = f"http://www.kaifu.gov.cn/attach/2020/12/fj_100123_1.{kind}"
+    record = page(url=url, final_url=url, page_type="attachment", column="公示公告", title=url.rsplit("/", 1)[1],
+                  publish_date=None, body_text=attachment_text(body, url))      # what the spider stores
+    found = run(privacy, record)
+    assert [(f["url"], f["evidence"], f["severity"]) for f in found] == [
+        (url, VALID_ID[:6] + "********" + VALID_ID[-4:], "veto"), (url, "138****5678", "deduct")]
+    assert all(f["detail"]["attachment"] and f["column"] == "公示公告" for f in found)
+    assert VALID_ID not in repr(found) and "13812345678" not in repr(found)
 
 
 def test_check_digit_algorithm_on_a_published_specimen():

@@ -97,3 +97,14 @@ def test_dates_in_every_written_form():
     assert find_date("2020-13-45") is None
     assert str(date_from_url("http://x/zwgk/202012/t20201201_1.html")) == "2020-12-01"
     assert date_from_url("http://x/about.html") is None
+
+
+def test_bad_input_links_are_normalised_or_marked():
+    assert extract.normalise_link("http://政府.中国/通知 1.html", "http://x/") == \
+        "http://xn--mxtq1m.xn--fiqs8s/%E9%80%9A%E7%9F%A5%201.html"          # IDN host, space, Chinese path
+    assert extract.normalise_link("  HTTP://WWW.Example.gov.cn/a  ", "http://x/") == "http://www.example.gov.cn/a"
+    assert extract.normalise_link("http://x:80a/", "http://x/") is None     # a malformed port
+    root = lxml.html.fromstring('<p><a href="ftp://files.gov.cn/a.zip">ftp</a><a href="http://[bad">bad</a>'
+                                '<a href="localhost:8080/x.html">relative with a colon</a></p>')
+    kinds = {l["text"]: l["kind"] for l in extract.collect_links(root, "http://x/a/", {"x"})}
+    assert kinds == {"ftp": "unsupported", "bad": "bad_url", "relative with a colon": "bad_url"}  # a forgotten http://

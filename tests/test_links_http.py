@@ -20,7 +20,7 @@ CASES = {
     "/chain.html": ("broken", "http_4xx"),
     "/soft404.html": ("broken", "soft_404"),
     "/moved.html": ("ok", None),
-    "/head405.pdf": ("ok", None),
+    "/head405.doc": ("ok", None),
     "/slow429.html": ("ok", None),
     "/always429.html": ("rate_limited", None),
     "/forbidden.html": ("blocked", None),
@@ -117,7 +117,7 @@ def link_site(tmp_path_factory):
             "/chain2.html": (301, "", [("Location", "/nowhere.html")]),
             "/soft404.html": page("提示信息", "对不起，您访问的页面不存在或已被删除！"),
             "/moved.html": (301, "", [("Location", "/ok.html")]),
-            "/head405.pdf": head405,
+            "/head405.doc": head405,
             "/slow429.html": slow429,
             "/always429.html": (429, "no", [("Retry-After", "1")]),
             "/forbidden.html": (403, "forbidden", ()),
@@ -194,7 +194,7 @@ def test_retry_after_is_honoured_before_retrying(link_site):
 
 
 def test_head_refused_falls_back_to_get(link_site):
-    methods = [m for _, m, p in link_site["log"] if p == "/head405.pdf"]
+    methods = [m for _, m, p in link_site["log"] if p == "/head405.doc"]
     assert methods == ["HEAD", "GET"]
 
 

@@ -21,6 +21,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from crawler import extract, linkstatus
 from portal_audit.config import SiteConfig, load_config
 
+READABLE_ATTACHMENTS = (".pdf", ".docx", ".xlsx")   # text is read from these for the privacy check
 HTML_PATH_RE = re.compile(r"(/|\.s?html?|\.jsp|\.php|\.aspx?|\.do|/[^./]*)$", re.I)
 HEAD_REFUSED = (405, 501)
 
@@ -44,6 +45,7 @@ class PortalSpider(scrapy.Spider):
         self.max_pages = int(max_pages or self.site.crawl.get("max_pages") or 0)
         self.page_count = 0
         self.skip_patterns = [re.compile(p) for p in self.site.crawl.get("skip_patterns", [])]
+        self.read_attachments = bool(self.site.crawl.get("read_attachments", True))
         self.probed_hosts: set[str] = set()
 
     @classmethod
@@ -80,6 +82,16 @@ class PortalSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------
     async def start(self):
+        state = getattr(self, "state", None)   # set by Scrapy's SpiderState when the run has a JOBDIR
+        if state is not None:
+            # a resumed run carries on from what it had seen; its queue holds the rest
+            self.seen = state.setdefault("seen", self.seen)
+            self.emitted_pages = state.setdefault("emitted_pages", self.emitted_pages)
+            self.probed_hosts = state.setdefault("probed_hosts", self.probed_hosts)
+            if state.get("started"):
+                self.logger.info("resuming: %d URLs already requested", len(self.seen))
+                return
+            state["started"] = True
         yield self._page_request(self.home, meta={"page_type": "home"}, priority=100)
         for url, name in self.column_urls.items():
             yield self._page_request(url, meta={"column": name, "list_page_no": 1}, priority=50)
@@ -151,6 +163,11 @@ class PortalSpider(scrapy.Spider):
                 if url in self.column_urls:
                     meta = {"column": self.column_urls[url], "list_page_no": 1}
                 yield self._page_request(url, meta=meta)
+            elif kind == "attachment" and self.read_attachments and extract.host_of(url) in self.allowed \
+                    and urlsplit(url).path.lower().endswith(READABLE_ATTACHMENTS):
+                self.seen.add(url)
+                yield scrapy.Request(url, callback=self.on_response, errback=self.on_error, dont_filter=True,
+                                     meta=self._meta("attachment", url), priority=-5)
             else:
                 yield self._check_request(url)
 
@@ -165,6 +182,8 @@ class PortalSpider(scrapy.Spider):
             yield from self._checked(response)
         elif purpose == "dataproxy":
             yield from self._dataproxy(response)
+        elif purpose == "attachment":
+            yield from self._attachment(response)
         else:
             yield from self._page(response)
 
@@ -291,6 +310,26 @@ class PortalSpider(scrapy.Spider):
                     no = meta["list_page_no"] + 1
                     yield self._page_request(url, meta={"column": list_column, "list_page_no": no}, priority=20)
         yield from self.follow_links([l for l in record["links"] if l["tag"] not in ("pager", "dataproxy")])
+
+    def _attachment(self, response):
+        """An attachment on the site's own host: its status, and its text as a page record (for privacy checks)."""
+        meta = response.meta
+        status = linkstatus.from_status(meta["origin"], response.status, final_url=response.url,
+                                        chain=meta["chain"], method="GET")
+        if "oversize" in meta:
+            status.error = f"larger than {self.max_bytes} bytes: not read"
+        yield self._status(status)
+        if response.status != 200 or "oversize" in meta or response.url in self.emitted_pages:
+            return
+        from crawler.attachments import attachment_text
+        self.emitted_pages.add(response.url)
+        filename = urlsplit(response.url).path.rsplit("/", 1)[-1]
+        text = attachment_text(response.body, filename)
+        self.crawler.stats.inc_value("portal_audit/attachments_read")
+        yield {"_type": "page", "url": response.url, "final_url": response.url, "status": 200,
+               "encoding": None, "page_type": "attachment", "column": None, "list_page_no": None,
+               "title": filename, "publish_date": None, "date_source": None, "body_text": text,
+               "metadata": {}, "meta_tags": {}, "footer_text": "", "links": [], "list_items": [], "pager": None}
 
     def _list_items(self, items, column, list_url):
         for item in items:

@@ -52,7 +52,7 @@ ICP = "湘ICP备05006000号"
 GA = "湘公网安备 43010502000123号"
 PER_PAGE = 20
 HANWEB_FIRST = 60
-HOME, EXT, DEAD = "__HOME__", "__EXT__", "__DEAD__"
+HOME, EXT, DEAD, SOFT = "__HOME__", "__EXT__", "__DEAD__", "__SOFT__"
 LIMITS = {"news": 14, "notice": 183, "policy": 183, "personnel": 365, "plan": 365}
 CATEGORY_CN = {"news": "动态要闻", "notice": "通知公告", "policy": "政策文件", "personnel": "人事信息",
                "plan": "规划计划", "interaction": "互动交流", "other": "其他"}
@@ -135,6 +135,14 @@ EXT_PAGES = [("/gov/index.html", "中国政府网"), ("/hunan/index.html", "湖�
     [(f"/hunan/szf/content_{i}.html", f"湖南省政府文件（{i}）") for i in range(1, 6)] + \
     [(f"/changsha/xxgk/content_{i}.html", f"长沙市政府信息公开（{i}）") for i in range(1, 6)]
 ATTACH_TYPES = ["pdf", "doc", "xls", "docx"]
+# template plants (checks.templates): a typo in a footer line only the Hanweb family's pages carry, and a
+# meta tag missing from every article of one column. Each is one defect with "template": true.
+HANWEB_PREFIXES = ("/col/", "/art/")
+TEMPLATE_TYPO = ("按装", "安装")
+TEMPLATE_TYPO_LINE = "为获得最佳浏览效果，建议{w}IE9及以上版本或其他主流浏览器"
+TEMPLATE_OMIT = ("tpxw", "ContentSource")
+# personal-data lists attached as files the crawler reads (pdf, docx, xlsx)
+PEOPLE_ATTACH_TYPES = ["xlsx", "docx", "pdf"]
 MEETING_KINDS = {"news", "photo", "epidemic", "business", "project", "notice", "interp", "plan"}
 GENERIC_DOC = [s for s in T.GENERIC if "{leader}" not in s and "会议" not in s]
 
@@ -234,6 +242,10 @@ class Generator:
         self._dirs: set[str] = set()
         self.next_id = 100001
         self.missing_attach: set[str] = set()
+        self.list_shift: dict[int, int] = {}     # item id -> days its column list date is off (date_conflict)
+        self.pubdate_shift: dict[int, int] = {}  # item id -> days its PubDate tag is off (date_conflict)
+        self.template_omit: tuple | None = None    # (column key, meta tag) missing on all its articles
+        self.attachment_docs: dict[str, bytes] = {}  # attachment path -> its (real) document bytes
 
     # ------------------------------------------------------------ helpers
     def write(self, rel_path: str, data, root="portal", enc="utf-8"):
@@ -258,7 +270,11 @@ class Generator:
         for c in self.cols:
             self.make_items(c)
         self.plan_defects()
+        self.plan_freshness()
+        self.plan_content_checks()
+        self.plant_script_title()
         self.render_all()
+        self.record_template_plants()
         self.write_resources()
         self.write_external()
         self.write_meta_files()
@@ -410,7 +426,9 @@ class Generator:
         arts = [it for it in self.all_items() if it.col.kind != "letter"]
         self.plan_broken_links(arts)
         self.plan_typos(arts)
+        self.plan_context_typos(arts)
         self.plan_serious(arts)
+        self.plan_former_titles(arts)
         # official documents
         docs = [it for it in self.all_items() if it.doc]
         k = min(max(3, len(docs) // 8), len(docs) // 2)
@@ -568,6 +586,7 @@ class Generator:
                 it.links.append((t, r.choice(LINK_TEXTS), r.random() < 0.5))
                 self.defect(check="broken_link", url=HOME + it.path, target=t, **{"class": cls},
                             on_home=False, column=it.col.name)
+        self.plan_more_link_classes(arts, used)
         # healthy traps: rate limited external pages, redirects to live pages
         for k in range(1, 4):
             p = f"/gov/rate/limited_{k}.html"
@@ -603,6 +622,72 @@ class Generator:
         for t in ("mailto:kfqzfb@kaifu.gov.cn", "tel:0731-84592100", "javascript:void(0)", "#top"):
             self.trap(kind="not_fetched", url=HOME + "/index.html", target=t)
 
+    def plant_script_title(self):
+        """One article whose title holds a <script> (stored escaped, as a CMS would): reports must show it as text."""
+        it = next((it for it in self.all_items() if it.typos and it.col.kind == "news"), None)
+        if it is None:
+            return
+        script = "<script>document.title='XSS';document.documentElement.setAttribute('data-xss','1')</script>"
+        it.title = script + it.title
+        self.trap(kind="script_title", url=HOME + it.path, evidence=script, title=it.title, column=it.col.name)
+
+    def plan_more_link_classes(self, arts, used):
+        """Link classes beyond the first eight: dns, timeout, too many redirects, a host's own
+        not-found page answered with 200 (learned soft 404), malformed URLs; and traps that
+        must stay healthy: 403 bot blocking, Chinese and space paths, backslashes."""
+        r = self.rng
+        nb = max(3, self.n // 200)
+        self.extra_pages = []
+        for cls in ("dns", "timeout", "too_many_redirects", "soft_404_learned", "bad_url"):
+            targets = []
+            for k in range(1, 3):
+                if cls == "dns":
+                    t = f"http://zwfw-{k}.portal-audit-sim.invalid/index.html"
+                elif cls == "timeout":
+                    t = f"{EXT}/slow/api_{k}.html"
+                    self.routes["ext"][t[len(EXT):]] = {"status": 200, "sleep": 5}
+                elif cls == "too_many_redirects":
+                    hops = [f"/redirect/hop_{k}_{i}.html" for i in range(13)]
+                    for a, b in zip(hops, hops[1:]):
+                        self.routes["home"][a] = {"status": 302, "location": HOME + b}
+                    t = HOME + hops[0]
+                elif cls == "soft_404_learned":
+                    t = f"{SOFT}/news/deleted_{k}.html"
+                else:
+                    t = f"http://[fe80::{k}" if k == 1 else "http://www.kaifu.gov.cn:80a/zwgk/index.html"
+                targets.append(t)
+            for i in range(nb):
+                t = targets[i % len(targets)]
+                it = self.pick_source(arts, t, used)
+                if it is None:
+                    continue
+                it.links.append((t, r.choice(LINK_TEXTS), False))
+                self.defect(check="broken_link", url=HOME + it.path, target=t,
+                            **{"class": "soft_404" if cls == "soft_404_learned" else cls},
+                            on_home=False, column=it.col.name)
+        for k in range(1, 3):
+            p = f"/gov/protected_{k}.html"
+            self.routes["ext"][p] = {"status": 403}
+            it = self.pick_source(arts, EXT + p, used)
+            it.links.append((EXT + p, "政务服务平台", False))
+            self.trap(kind="blocked", url=HOME + it.path, target=EXT + p)
+        self.write("/news/index.html", "<html><head><meta charset=\"utf-8\"><title>市直部门网站</title></head>"
+                   "<body><h1>市直部门网站</h1><p>新闻动态</p></body></html>", root="soft")
+        self.write("/_notfound.html", "<html><head><meta charset=\"utf-8\"><title>温馨提示</title></head>"
+                   "<body><p>温馨提示：您要找的内容暂时无法显示，请返回首页继续浏览。</p></body></html>", root="soft")
+        it = self.pick_source(arts, SOFT + "/news/index.html", used)
+        it.links.append((SOFT + "/news/index.html", "市直部门网站", False))
+        self.trap(kind="soft_host_ok", url=HOME + it.path, target=SOFT + "/news/index.html")
+        from urllib.parse import quote
+        for k, raw in enumerate(["/政务公开/办事 指南.html", "/政务公开/服务指南（2020年版）.html"], 1):
+            self.extra_pages.append(raw)   # written with the other pages in render_all
+            it = self.pick_source(arts, HOME + raw, used)
+            it.links.append((HOME + raw, "办事指南", False))
+            self.trap(kind="normalised_ok", url=HOME + it.path, target=HOME + quote(raw, safe="/"))
+        it = self.pick_source(arts, "bs", used)
+        it.links.append(("\\zwgk\\index.html", "政府信息公开", False))
+        self.trap(kind="normalised_ok", url=HOME + it.path, target=HOME + "/zwgk/index.html")
+
     def item_by_path(self, path):
         if not hasattr(self, "_bypath"):
             self._bypath = {it.path: it for it in self.all_items()}
@@ -611,7 +696,7 @@ class Generator:
     def plan_typos(self, arts):
         r = self.rng
         nt = max(36, self.n // 8)
-        pairs = list(T.TYPOS)
+        pairs = list(T.HELDOUT_TYPOS)   # written apart from the shipped dictionary
         order = []
         while len(order) < nt:
             r.shuffle(pairs)
@@ -624,11 +709,39 @@ class Generator:
             else:
                 continue
             it.typos.append((wrong, right, sent.replace("{w}", wrong)))
-            self.defect(check="typo", url=HOME + it.path, evidence=wrong, suggestion=right, column=it.col.name)
+            self.defect(check="typo", url=HOME + it.path, evidence=wrong, suggestion=right, column=it.col.name,
+                        list="heldout")
             # trap: the right word on another page
             other = r.choice(arts)
             other.traps_sent.append(sent.replace("{w}", right))
             self.trap(kind="correct_word", url=HOME + other.path, evidence=right)
+        for sent in T.HELDOUT_TRAPS:   # a wrong-looking sequence across a word boundary
+            it = r.choice(arts)
+            it.traps_sent.append(sent)
+            self.trap(kind="correct_sentence", url=HOME + it.path, evidence=sent)
+
+    def plan_context_typos(self, arts):
+        """Look-alike real words used wrongly (法制政府), for the context rules; and their right uses."""
+        r = self.rng
+        pairs = list(T.CONTEXT_TYPOS)
+        r.shuffle(pairs)
+        for wrong, right, sent in pairs[:max(6, min(len(pairs), self.n // 100))]:
+            it = r.choice(arts)
+            if any(w == wrong for w, _, _ in it.typos):
+                continue
+            it.typos.append((wrong, right, sent.replace("{w}", wrong)))
+            self.defect(check="typo", url=HOME + it.path, evidence=wrong, suggestion=right, column=it.col.name,
+                        list="context", layer="context")
+        for sent in T.CONTEXT_TRAPS:
+            it = r.choice(arts)
+            it.traps_sent.append(sent)
+            self.trap(kind="correct_sentence", url=HOME + it.path, evidence=sent)
+
+    def plan_former_titles(self, arts):
+        """The oldest articles name leaders with the titles they held then: correct, never a serious error."""
+        for sent, it in zip(T.FORMER_TITLES, sorted(arts, key=lambda a: (a.date, a.id))):
+            it.traps_sent.append(sent)
+            self.trap(kind="former_title", url=HOME + it.path, evidence=sent, date=it.date.isoformat())
 
     def plan_serious(self, arts):
         r = self.rng
@@ -654,6 +767,135 @@ class Generator:
             self.trap(kind="correct_phrase", url=HOME + it.path, evidence=right)
             i += 1
 
+    # ------------------------------------------------------------ freshness plants
+    def plan_freshness(self):
+        """stale_page and date_conflict defects and their traps, drawn from a separate RNG so that
+        everything planted before stays exactly as it was."""
+        r = random.Random(self.seed * 7919 + 5)
+        # a yearly page (年度报告) whose newest version is over a year old; a superseded old guide (trap)
+        c = self.colmap["xxgkzn"]
+        if c.items:
+            base = c.items[0].title.split("（")[0]
+            rep = self._extra_item(c, date(AS_OF.year - 1, 3, 29), f"开福区{AS_OF.year - 2}年政府信息公开工作年度报告")
+            self.defect(check="stale_page", url=HOME + rep.path, column=c.name, kind="yearly")
+            old = self._extra_item(c, date(AS_OF.year - 2, 6, 1), f"{base}（{AS_OF.year - 2}年版）")
+            self.trap(kind="superseded_yearly_page", url=HOME + old.path)
+            c.items.sort(key=lambda it: it.date, reverse=True)
+        # 规范性文件 still marked 有效 after 有效期至 (defects); valid ones and expired ones marked 失效 (traps)
+        c = self.colmap["gfxwj"]
+        docs = [it for it in c.items if it.doc]
+        r.shuffle(docs)
+        for i, it in enumerate(docs[:4]):
+            until = min(it.date + timedelta(days=r.randint(60, 120)), AS_OF - timedelta(days=r.randint(3, 20)))
+            if i == 2:
+                it.doc["fields"].append(("有效期至", date(AS_OF.year + 2, 12, 31)))
+                self.trap(kind="valid_document", url=HOME + it.path)
+            elif until <= it.date:
+                continue
+            elif i < 2:
+                it.doc["fields"].append(("有效期至", until))
+                self.defect(check="stale_page", url=HOME + it.path, column=c.name, kind="expired")
+            else:
+                it.doc["fields"] = [(k, "失效" if k == "有效性" else v) for k, v in it.doc["fields"]]
+                it.doc["fields"].append(("有效期至", until))
+                self.trap(kind="expired_marked_invalid", url=HOME + it.path)
+        # list dates that disagree with their articles, and a PubDate tag that disagrees with its page
+        cands = [it for c in self.cols if c.plan == "ok" and c.kind != "letter" and c.datefmt != "none"
+                 for it in c.items[1:-1]]
+        for it in r.sample(cands, min(2, len(cands))):
+            self.list_shift[it.id] = -r.randint(3, 9)
+            self.defect(check="date_conflict", url=HOME + it.path, column=it.col.name, kind="list_vs_page")
+        photos = [it for it in self.colmap["tpxw"].items[1:] if self.flags.get(it.path, {}).get("omit") != "PubDate"]
+        if photos:
+            it = r.choice(photos)
+            self.pubdate_shift[it.id] = -r.randint(3, 9)
+            self.defect(check="date_conflict", url=HOME + it.path, column=it.col.name, kind="pubdate_vs_page")
+
+    def _extra_item(self, c, d, title):
+        it = Item(self.next_id, c, d)
+        self.next_id += 1
+        it.time = "09:00"
+        it.path = self.item_path(c, it)
+        it.title = title
+        c.items.append(it)
+        return it
+
+    # ------------------------------------------------------------ content-check plants
+    def plan_content_checks(self):
+        """Template findings, catalogue-metadata errors, a misplaced label, footer identifiers and personal data
+        in attachments; drawn from their own RNG so that everything planted before stays exactly as it was."""
+        r = random.Random(self.seed * 7919 + 11)
+        self.template_omit = TEMPLATE_OMIT
+        docs = [it for it in self.all_items() if it.doc and it.doc["missing"] is None and it.doc["label"]]
+        if len(docs) >= 3:
+            bad_index, late, misplaced = r.sample(docs, 3)
+            bad_index.doc["fields"] = [(k, v.replace("/", "-", 1) if k == "索引号" else v)
+                                       for k, v in bad_index.doc["fields"]]
+            self.defect(check="missing_metadata", url=HOME + bad_index.path, evidence="索引号",
+                        column=bad_index.col.name, reason="malformed")
+            late.doc["fields"] = [(k, late.date + timedelta(days=r.randint(2, 6)) if k == "成文日期" else v)
+                                  for k, v in late.doc["fields"]]
+            self.defect(check="missing_metadata", url=HOME + late.path, evidence="成文日期",
+                        column=late.col.name, reason="after_publish")
+            misplaced.doc["label_before_date"] = True
+            self.defect(check="missing_disclosure_label", url=HOME + misplaced.path, column=misplaced.col.name,
+                        reason="misplaced")
+        # footer identifiers missing on single pages
+        arts = [it for it in self.all_items() if it.col.kind != "letter"]
+        for flag, evidence in (("no_icp", "ICP备案号"), ("no_ga", "公安机关备案号"), ("no_badge", "党政机关网站标识")):
+            for it in r.sample(arts, 2 if flag == "no_icp" else 1):
+                self.flags.setdefault(it.path, {})[flag] = True
+                self.defect(check="missing_site_id", url=HOME + it.path, evidence=evidence, column=it.col.name)
+        # name lists attached as xlsx, docx and pdf: one unmasked ID number and one mobile in each, the rest masked
+        people = [it for it in self.all_items() if it.people]
+        for i, it in enumerate(r.sample(people, min(len(people), len(PEOPLE_ATTACH_TYPES)))):
+            ext = PEOPLE_ATTACH_TYPES[i]
+            path = f"/attach/{it.date.year}/{it.date.month:02d}/mdl_{it.id}.{ext}"
+            it.attachments.append((path, f"附件：拟公示人员名单.{ext}"))
+            self.attachment_docs[path] = self.people_document(r, it, path, ext)
+
+    def people_document(self, r, it, path, ext):
+        rows = [["序号", "姓名", "性别", "身份证号码", "联系电话"]]
+        leak_id, leak_mobile = r.sample(range(5), 2)
+        for n in range(5):
+            bd = date(1965, 1, 1) + timedelta(days=r.randint(0, 35 * 365))
+            s17 = f"{r.choice(['430105', '430102', '430111'])}{bd:%Y%m%d}{r.randint(0, 999):03d}"
+            idn = s17 + _id_check(s17)
+            mob = r.choice(["135", "139", "152", "186", "199"]) + f"{r.randint(0, 99999999):08d}"
+            masked_id, masked_mob = idn[:6] + "*" * 8 + idn[-4:], mob[:3] + "****" + mob[-4:]
+            if n == leak_id:
+                self.defect(check="privacy_leak", url=HOME + path, evidence=masked_id, kind="id_number",
+                            column=it.col.name, attachment=True)
+            else:
+                self.trap(kind="masked_id_in_attachment", url=HOME + path, evidence=masked_id)
+            if n == leak_mobile:
+                self.defect(check="privacy_leak", url=HOME + path, evidence=masked_mob, kind="mobile",
+                            column=it.col.name, attachment=True)
+            rows.append([str(n + 1), T.person_name(r), r.choice("男女"), idn if n == leak_id else masked_id,
+                         mob if n == leak_mobile else masked_mob])
+        title = f"{it.title}（名单）"
+        from . import documents
+        if ext == "xlsx":
+            return documents.xlsx_bytes([[title]] + rows)
+        if ext == "docx":
+            return documents.docx_bytes([title, "公示期间如有异议，请向区人社局反映。"], table=rows)
+        return documents.pdf_bytes([title] + ["  ".join(row) for row in rows])
+
+    def in_template_omit(self, path, tag):
+        """A page of the column whose article template lacks the tag (counted in the one template defect)."""
+        c = self.colmap[TEMPLATE_OMIT[0]]
+        return self.template_omit is not None and tag == TEMPLATE_OMIT[1] and path in {it.path for it in c.items}
+
+    def record_template_plants(self):
+        c = self.colmap[TEMPLATE_OMIT[0]]
+        if c.items:
+            self.defect(check="missing_meta_tag", url=HOME + c.url, evidence=TEMPLATE_OMIT[1], column=c.name,
+                        template=True, pages_affected=len(c.items))
+        hanweb_pages = sum(1 for p in self.pages if p.startswith(HANWEB_PREFIXES))
+        if hanweb_pages:
+            self.defect(check="typo", url=HOME + "/index.html", evidence=TEMPLATE_TYPO[0], suggestion=TEMPLATE_TYPO[1],
+                        column=None, template=True, field="footer", pages_affected=hanweb_pages)
+
     # ------------------------------------------------------------ page parts
     def href(self, frm, to, style):
         """to: a root path. style: rel | root | abs."""
@@ -669,10 +911,12 @@ class Generator:
             name, desc, kw, typ = column
             tags += [("ColumnName", name), ("ColumnDescription", desc), ("ColumnKeywords", kw), ("ColumnType", typ)]
         if article is not None:
-            tags += [("ArticleTitle", article.title), ("PubDate", f"{article.date.isoformat()} {article.time}"),
+            tags += [("ArticleTitle", article.title), ("PubDate", f"{(article.date + timedelta(days=self.pubdate_shift.get(article.id, 0))).isoformat()} {article.time}"),
                      ("ContentSource", article.source), ("Keywords", article.col.name + ",开福区"),
                      ("Description", article.title)]
         omit = self.flags.get(path, {}).get("omit")
+        if article is not None and self.template_omit and article.col.key == self.template_omit[0]:
+            tags = [(k, v) for k, v in tags if k != self.template_omit[1]]
         return "".join(f'<meta name="{k}" content="{_attr(v)}">\n' for k, v in tags if k != omit)
 
     def head(self, path, enc, title, metas, style):
@@ -701,14 +945,21 @@ class Generator:
         img = lambda n: self.href(path, f"/images/{n}", "rel" if style == "rel" else "root")  # noqa: E731
         about = self.href(path, "/about/index.html", style)
         smap = self.href(path, "/wzdt/index.html", style)
-        sid = "" if self.flags.get(path, {}).get("no_site_id") else f"网站标识码：{SITE_ID}　"
+        fl = self.flags.get(path, {})
+        sid = "" if fl.get("no_site_id") else f"网站标识码：{SITE_ID}　"
+        icp = "" if fl.get("no_icp") else f'<a href="{EXT}/beian/index.html" target="_blank">{ICP}</a>　'
+        ga = "" if fl.get("no_ga") else \
+            f'<a href="{EXT}/gaba/index.html" target="_blank"><img src="{img("ga.png")}" alt="公安备案">{GA}</a>'
+        badge = "" if fl.get("no_badge") else \
+            f'<p><a href="{EXT}/dzjg/index.html" target="_blank"><img src="{img("dzjg.png")}" alt="党政机关"></a></p>\n'
+        # the Hanweb family's pages share one more footer line, with a typo in it (one template finding)
+        hanweb = (f"<p>{TEMPLATE_TYPO_LINE.format(w=TEMPLATE_TYPO[0])}</p>\n"
+                  if path.startswith(HANWEB_PREFIXES) else "")
         js = self.href(path, "/js/common.js", "rel" if style == "rel" else "root")
         return (f'<div class="footer">\n<p><a href="{about}">关于本网</a> | <a href="{smap}">网站地图</a> | '
                 f'<a href="mailto:kfqzfb@kaifu.gov.cn">联系我们</a> | <a href="#top">返回顶部</a></p>\n'
                 f'<p>主办单位：长沙市开福区人民政府办公室　承办单位：长沙市开福区政务服务和大数据中心</p>\n'
-                f'<p>{sid}<a href="{EXT}/beian/index.html" target="_blank">{ICP}</a>　'
-                f'<a href="{EXT}/gaba/index.html" target="_blank"><img src="{img("ga.png")}" alt="公安备案">{GA}</a></p>\n'
-                f'<p><a href="{EXT}/dzjg/index.html" target="_blank"><img src="{img("dzjg.png")}" alt="党政机关"></a></p>\n'
+                f'<p>{sid}{icp}{ga}</p>\n{badge}{hanweb}'
                 f'</div>\n<script src="{js}"></script>\n</body>\n</html>\n')
 
     def col_meta(self, c):
@@ -836,7 +1087,9 @@ class Generator:
         if it.doc:
             out.append(f'<p style="text-align:right">{it.doc["org"]}</p>')
             out.append(f'<p style="text-align:right">{_cn(it.doc["written"])}</p>')
-            if it.doc["label"]:
+            if it.doc["label"] and it.doc.get("label_before_date"):
+                out.insert(len(out) - 2, f"<p>{it.doc['label']}</p>")
+            elif it.doc["label"]:
                 out.append(f"<p>{it.doc['label']}</p>")
         if it.attachments:
             att = "".join(f'<li><a href="{self.href(frm, p, style if style != "abs" else "root")}">{_esc(n)}</a></li>'
@@ -931,7 +1184,7 @@ class Generator:
         return "".join(h)
 
     def list_item_html(self, c, it, frm):
-        ds = _fmt_date(it.date, c.datefmt)
+        ds = _fmt_date(it.date + timedelta(days=self.list_shift.get(it.id, 0)), c.datefmt)
         if c.cms == "trs":
             href = "./" + _rel(frm, it.path)
             if c.kind == "photo":
@@ -1090,6 +1343,11 @@ class Generator:
                  '<a href="mailto:kfqzfb@kaifu.gov.cn">kfqzfb@kaifu.gov.cn</a></p><p>通信地址：长沙市开福区</p>')
         self.write("/about/index.html", self.simple_page("/about/index.html", "关于本网", about))
         pages += ["/wzdt/index.html", "/about/index.html"]
+        from urllib.parse import quote
+        for raw in getattr(self, "extra_pages", []):
+            # paths with Chinese characters and spaces: the crawler sees them percent-encoded
+            self.write(raw, self.simple_page(raw, "办事指南", "<p>办事指南：请携带有效证件前往政务服务中心办理。</p>"))
+            pages.append(quote(raw, safe="/"))
         for c in self.cols:
             for path, doc in self.list_pages(c):
                 self.write(path, doc, enc=c.enc)
@@ -1111,11 +1369,11 @@ class Generator:
                         self.trap(kind="recent_pending_message", url=HOME + it.path)
                 for a, _n in it.attachments:
                     if a not in self.missing_attach:
-                        self.write(a, _attachment_bytes(a, it.id))
+                        self.write(a, self.attachment_docs.get(a) or _attachment_bytes(a, it.id))
         for path in pages:
             fl = self.flags.get(path, {})
             col = self._col_of(path)
-            if "omit" in fl:
+            if "omit" in fl and not self.in_template_omit(path, fl["omit"]):
                 self.defect(check="missing_meta_tag", url=HOME + path, evidence=fl["omit"], column=col)
             if fl.get("no_site_id"):
                 self.defect(check="missing_site_id", url=HOME + path, evidence="网站标识码", column=col)
@@ -1217,6 +1475,10 @@ class Generator:
               "columns": cols,
               "defects": self.defects,
               "traps": self.traps}
+        gt["letters"] = [{"url": HOME + it.path, "column": it.col.name, "date": it.date.isoformat(),
+                          "status": it.letter["status"],
+                          "reply_date": it.letter["reply_date"].isoformat() if it.letter["status"] == "已回复" else None}
+                         for c in self.cols for it in c.items if it.letter]
         (self.out / "ground_truth.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
         (self.out / "routes.json").write_text(json.dumps(self.routes, ensure_ascii=False, indent=1, sort_keys=True),
                                               encoding="utf-8")
@@ -1240,7 +1502,7 @@ def generate_portal(out_dir, articles: int = 300, seed: int = 2020) -> Path:
     """Write the simulated portal into ``out_dir`` and return ``out_dir`` as a Path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for sub in ("portal", "external"):  # never mix files from an earlier generation
+    for sub in ("portal", "external", "soft"):  # never mix files from an earlier generation
         if (out / sub).is_dir():
             shutil.rmtree(out / sub)
     return Generator(out, articles, seed).run()

@@ -11,11 +11,12 @@ import json
 import posixpath
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-HOME_IP, EXT_IP, DEAD_IP = "127.0.0.1", "127.0.0.2", "127.0.0.3"
+HOME_IP, EXT_IP, DEAD_IP, SOFT_IP = "127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"
 
 CTYPES = {
     "html": "text/html", "htm": "text/html", "css": "text/css", "js": "application/javascript",
@@ -36,8 +37,9 @@ class _State:
         self.home = f"http://{HOME_IP}:{port}"
         self.ext = f"http://{EXT_IP}:{port}"
         self.dead = f"http://{DEAD_IP}:{port}"
+        self.soft = f"http://{SOFT_IP}:{port}"
         self.subs = [(b"__HOME__", self.home.encode()), (b"__EXT__", self.ext.encode()),
-                     (b"__DEAD__", self.dead.encode())]
+                     (b"__DEAD__", self.dead.encode()), (b"__SOFT__", self.soft.encode())]
         self.routes = json.loads((self.site_dir / "routes.json").read_text(encoding="utf-8"))
         self.gbk = tuple(self.routes.get("gbk_prefixes", []))
         self.dataproxy = self.routes.get("dataproxy", {})
@@ -46,7 +48,8 @@ class _State:
         self.lock = threading.Lock()
 
     def resolve(self, s: str) -> str:
-        return s.replace("__HOME__", self.home).replace("__EXT__", self.ext).replace("__DEAD__", self.dead)
+        return (s.replace("__HOME__", self.home).replace("__EXT__", self.ext).replace("__DEAD__", self.dead)
+                .replace("__SOFT__", self.soft))
 
     def file(self, host: str, path: str):
         """(bytes, ext) of a static file with tokens substituted, or None."""
@@ -54,7 +57,7 @@ class _State:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        root = self.site_dir / ("portal" if host == "home" else "external")
+        root = self.site_dir / {"home": "portal", "soft": "soft"}.get(host, "external")
         rel = path.lstrip("/")
         if not rel or rel.endswith("/"):
             rel += "index.html"
@@ -152,6 +155,10 @@ class _Handler(BaseHTTPRequestHandler):
         if host == "home" and path == "/module/web/jpage/dataproxy.jsp":
             return self._dataproxy(st, parts.query)
         f = st.file(host, path)
+        if f is None and host == "soft":
+            # this host answers every unknown path with 200 and its own not-found page
+            nf = st.file(host, "/_notfound.html")
+            return self._send(200, nf[0] if nf else b"")
         if f is None:
             nf = st.file(host, "/404.html")
             body = nf[0] if nf else b"404 Not Found"
@@ -161,6 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, st: _State, host, path, route) -> bool:
         status = route.get("status", 200)
+        if route.get("sleep"):
+            time.sleep(route["sleep"])   # a tarpit: slower than the crawler's timeout
         if route.get("once"):
             with st.lock:
                 first = (host, path) not in st.seen
@@ -208,6 +217,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass   # a client that hangs up (timeouts, interrupted crawls) is not the portal's error
     allow_reuse_address = False
     request_queue_size = 128
 
@@ -249,6 +261,11 @@ class Portal:
             real_port = home_srv.server_address[1]
             try:
                 ext_srv = _Server((EXT_IP, real_port), None, "ext")
+                try:
+                    soft_srv = _Server((SOFT_IP, real_port), None, "soft")
+                except OSError:
+                    ext_srv.server_close()
+                    raise
                 break
             except OSError as e:
                 last = e
@@ -260,11 +277,12 @@ class Portal:
             raise OSError(f"no free port on both {HOME_IP} and {EXT_IP}: {last}")
         self.port = real_port
         self.state = _State(self.site_dir, self.port)
-        home_srv.state = ext_srv.state = self.state
-        self._servers = [home_srv, ext_srv]
+        home_srv.state = ext_srv.state = soft_srv.state = self.state
+        self._servers = [home_srv, ext_srv, soft_srv]
         self.home_origin = self.state.home
         self.ext_origin = self.state.ext
         self.dead_origin = self.state.dead
+        self.soft_origin = self.state.soft
         self.home_url = self.home_origin + "/index.html"
         gt = (self.site_dir / "ground_truth.json").read_text(encoding="utf-8")
         self.ground_truth = json.loads(self.state.resolve(gt))
@@ -285,7 +303,7 @@ class Portal:
         lines = ["[site]", f"name = {q(gt['site']['name'])}", f"home = {q(self.home_url)}",
                  f"site_id_code = {q(gt['site']['site_id_code'])}", f"allowed_hosts = [{q(hostport)}]", "",
                  "[crawl]", "obey_robots = true", "concurrency_per_host = 16", "delay_seconds = 0.0",
-                 "timeout_seconds = 10", 'user_agent = "portal-audit/0.1 (+mailto:webmaster@example.gov.cn)"', ""]
+                 "timeout_seconds = 3", 'user_agent = "portal-audit/0.1 (+mailto:webmaster@example.gov.cn)"', ""]
         for c in gt["columns"]:
             lines += ["[[columns]]", f"name = {q(c['name'])}", f"url = {q(c['url'])}",
                       f"category = {q(c['category'])}",

@@ -120,7 +120,12 @@ def run_linkchecker(home, tmp) -> dict | None:
     lines = [l for l in r["stdout"].splitlines() if l and not l.startswith("#")]
     rows = list(csv.DictReader(lines, delimiter=";"))
     (tmp / "linkchecker.csv").write_text(r["stdout"], encoding="utf-8")
-    broken = {(row["parentname"], urljoin(row["parentname"], row["urlname"])) for row in rows
+    def resolve_target(parent, raw):
+        try:
+            return urljoin(parent, raw)
+        except ValueError:   # a malformed URL stays as written, as our own store keeps it
+            return raw
+    broken = {(row["parentname"], resolve_target(row["parentname"], row["urlname"])) for row in rows
               if row.get("valid", "").lower() == "false" and row.get("parentname")
               and not row["urlname"].startswith(("mailto:", "tel:", "javascript:"))}
     pages = len({row["url"] for row in rows if row.get("url", "").startswith("http://127.0.0.1")

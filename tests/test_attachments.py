@@ -80,4 +80,4 @@ def test_a_zip_that_is_no_office_document_is_not_read():
 def test_format_is_told_from_the_bytes_not_the_name():
     assert attachment_kind(docx_bytes(["x"]), "download.jsp") == "docx"
     assert attachment_kind(xlsx_bytes([["x"]]), "a.pdf") == "xlsx"
-    assert attachment_text(docx_bytes([f"手机 13812345678"]), "a.xlsx") == "手机 13812345678"
+    assert attachment_text(docx_bytes(["手机 13812345678"]), "a.xlsx") == "手机 13812345678"

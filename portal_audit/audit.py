@@ -155,7 +155,7 @@ def run_audit(config: SiteConfig, db_path: str, *, as_of: str | None = None, log
     reason = stats.get("finish_reason")
     status = "complete" if reason == "finished" else "interrupted"
     store = Store(db_path)   # the crawl's writer is closed; this process writes again
-    counts = check_stored_run(store, run_id)
+    check_stored_run(store, run_id)
     keep = {k: v for k, v in stats.items() if k.startswith(("portal_audit/", "downloader/response_count",
                                                              "retry", "finish_", "elapsed", "robotstxt"))}
     stats = {**store.run(run_id)["stats"], **keep}

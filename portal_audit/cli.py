@@ -104,7 +104,6 @@ def cmd_demo(args) -> int:
 
 def cmd_check(args) -> int:
     from portal_audit.audit import check_stored_run
-    from portal_audit.store import Store
     store = _open_store(args.db)
     run_id = _resolve(store, args.run)
     counts = check_stored_run(store, run_id)

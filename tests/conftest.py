@@ -13,6 +13,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def db_rows(db, sql, *params):
+    """Rows of a query on an audit database, as dicts (read with plain sqlite3, as a person would)."""
+    import sqlite3
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(sql, params)]
+    finally:
+        con.close()
+
+
 def run_cli(*args, timeout=600, check=True):
     """Run ``portal-audit`` as a user would, in a child process."""
     return subprocess.run([sys.executable, "-m", "portal_audit.cli", *map(str, args)],

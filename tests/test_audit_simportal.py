@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 
+from conftest import db_rows
 from scoring import describe, score
 
 CONTRACT = {"check", "severity", "url", "column", "target", "evidence", "suggestion", "detail",
@@ -26,13 +26,6 @@ def known_checks():
     return names
 
 
-def db_rows(db, sql, *params):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, params)]
-    finally:
-        con.close()
 
 
 def test_every_page_of_the_portal_is_found(audited_portal):

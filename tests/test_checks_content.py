@@ -1,7 +1,6 @@
 """The content check families over small, realistic page records (no crawl, no I/O)."""
 from __future__ import annotations
 
-import re
 
 import pytest
 

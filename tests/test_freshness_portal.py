@@ -15,7 +15,7 @@ import pytest
 
 from checks import freshness
 from checks.rundata import default_rules, merged_rules
-from conftest import run_cli
+from conftest import db_rows, run_cli
 from crawler.dates import date_from_url
 from portal_audit.audit import load_run_data
 from portal_audit.store import Store
@@ -25,13 +25,6 @@ LIMITS = default_rules()["column_stale_days"]
 WARN_BEFORE = default_rules()["column_warn_days_before"]
 
 
-def rows(db, sql, *params):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, params)]
-    finally:
-        con.close()
 
 
 def expected_state(col: dict, as_of: str) -> str:
@@ -68,13 +61,13 @@ def test_home_page_state_and_newest_date(audited_portal):
     truth = audited_portal.truth
     assert truth["home_state"] == "ok"
     assert [f for f in audited_portal.findings if f["check"] == "stale_home"] == []
-    [run] = rows(audited_portal.db, "select stats from runs")
+    [run] = db_rows(audited_portal.db, "select stats from runs")
     assert json.loads(run["stats"])["home_newest"] == truth["home_newest"]
 
 
 def test_column_coverage_matches_every_configured_column(audited_portal):
     truth = audited_portal.truth
-    got = {r["name"]: r for r in rows(audited_portal.db, "select * from columns")}
+    got = {r["name"]: r for r in db_rows(audited_portal.db, "select * from columns")}
     assert set(got) == {c["name"] for c in truth["columns"]}          # and no unlisted column on this portal
     for c in truth["columns"]:
         r = got[c["name"]]
@@ -89,8 +82,8 @@ def test_column_coverage_matches_every_configured_column(audited_portal):
 
 def test_list_pages_in_every_date_format_and_the_list_without_dates(audited_portal):
     truth = audited_portal.truth
-    items = rows(audited_portal.db, "select column, url, list_date from column_items")
-    pages = {r["url"]: r for r in rows(audited_portal.db, "select url, publish_date, date_source from pages")}
+    items = db_rows(audited_portal.db, "select column, url, list_date from column_items")
+    pages = {r["url"]: r for r in db_rows(audited_portal.db, "select url, publish_date, date_source from pages")}
     formats = {c["name"]: c["date_format"] for c in truth["columns"] if c["items"]}
     assert {"iso", "bracket", "cn", "none"} <= set(formats.values())
     shifted = {d["url"] for d in truth["defects"] if d["check"] == "date_conflict" and d["kind"] == "list_vs_page"}
@@ -171,7 +164,7 @@ def test_columns_missing_from_the_config_and_from_the_site(audited_portal, tmp_p
     db = tmp_path / "audit.db"
     run_cli("--log-level", "WARNING", "run", config, "--db", db, "--as-of", truth["as_of"],
             "--report", tmp_path / "report.txt")
-    got = {r["name"]: r for r in rows(db, "select * from columns")}
+    got = {r["name"]: r for r in db_rows(db, "select * from columns")}
     unlisted = {n: r for n, r in got.items() if r["state"] == "unlisted"}
     assert {n: r["category"] for n, r in unlisted.items()} == left_out
     by_name = {c["name"]: c for c in truth["columns"]}

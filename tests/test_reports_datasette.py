@@ -12,31 +12,24 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, db_rows, run_cli
 
 
-def query(db, sql, *params):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, params)]
-    finally:
-        con.close()
 
 
 def test_views_answer_the_common_questions(audited_portal):
     db = audited_portal.db
-    home = query(db, "select * from home_broken_links")
+    home = db_rows(db, "select * from home_broken_links")
     expected = {f["target"] for f in audited_portal.findings if f["check"] == "broken_link" and f["detail"]["on_home"]}
     assert {r["target"] for r in home} == expected and expected
     assert all(r["reason"] and r["home_page"] == audited_portal.portal.home_url for r in home)
-    stale = {r["column_name"]: r["state"] for r in query(db, "select * from stale_columns")}
+    stale = {r["column_name"]: r["state"] for r in db_rows(db, "select * from stale_columns")}
     truth = {c["name"]: c["state"] for c in audited_portal.truth["columns"] if c["state"] != "ok"}
     assert {k: v for k, v in stale.items() if v in ("stale", "empty")} == truth
-    by_column = query(db, "select * from open_findings_by_column")
+    by_column = db_rows(db, "select * from open_findings_by_column")
     assert sum(r["findings"] for r in by_column) == sum(f["status"] == "open" for f in audited_portal.findings)
-    assert query(db, "select count(*) n from fixed_since_last_run")[0]["n"] == 0      # one run: nothing fixed yet
-    assert query(db, "select count(*) n from new_since_last_run")[0]["n"] == len(audited_portal.findings)
+    assert db_rows(db, "select count(*) n from fixed_since_last_run")[0]["n"] == 0      # one run: nothing fixed yet
+    assert db_rows(db, "select count(*) n from new_since_last_run")[0]["n"] == len(audited_portal.findings)
 
 
 def test_metadata_describes_every_table_and_the_columns_people_read(audited_portal, tmp_path):

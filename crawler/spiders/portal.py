@@ -249,7 +249,6 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         origin = meta["origin"]
         if response.status != 200 or not isinstance(response, HtmlResponse):
-            soft = False
             yield self._status(linkstatus.from_status(origin, response.status, final_url=response.url,
                                                       chain=meta["chain"], method="GET"))
             return

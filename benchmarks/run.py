@@ -86,8 +86,8 @@ def start_server(site_dir, config):
 
 
 def resolve(text: str, port: str) -> str:
-    return (text.replace("__HOME__", f"http://127.0.0.1:{port}").replace("__EXT__", f"http://127.0.0.2:{port}")
-            .replace("__DEAD__", f"http://127.0.0.3:{port}"))
+    from portal_audit.simportal.server import resolve_tokens
+    return resolve_tokens(text, int(port))
 
 
 def run_portal_audit(config, truth, tmp) -> dict:

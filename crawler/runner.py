@@ -41,7 +41,8 @@ def crawl(config: SiteConfig, db_path: str, run_id: int, *, log_level="INFO", ex
     """
     settings = crawl_settings(config, db_path, run_id, log_level=log_level, extra=extra)
     process = CrawlerProcess(settings, install_root_handler=False)
-    logging.getLogger("scrapy").setLevel(log_level)
+    # at INFO, the person watching sees our progress lines, not Scrapy's chatter (its stats go to the runs table)
+    logging.getLogger("scrapy").setLevel("WARNING" if log_level == "INFO" else log_level)
     if log_level != "DEBUG":
         # an unreachable host's robots.txt is not an error of ours: its links are recorded as they fail
         logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)

@@ -645,7 +645,7 @@ class Generator:
                     t = f"http://zwfw-{k}.portal-audit-sim.invalid/index.html"
                 elif cls == "timeout":
                     t = f"{EXT}/slow/api_{k}.html"
-                    self.routes["ext"][t[len(EXT):]] = {"status": 200, "sleep": 5}
+                    self.routes["ext"][t[len(EXT):]] = {"status": 200, "sleep": 10}
                 elif cls == "too_many_redirects":
                     hops = [f"/redirect/hop_{k}_{i}.html" for i in range(13)]
                     for a, b in zip(hops, hops[1:]):

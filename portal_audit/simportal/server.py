@@ -29,17 +29,28 @@ TEXTUAL = {"html", "htm", "css", "js", "txt", "xml", "json"}
 CACHE_MAX = 50000
 
 
+def origins(port: int) -> dict[str, str]:
+    """The token each generated file uses for an origin, and that origin on ``port``."""
+    return {"__HOME__": f"http://{HOME_IP}:{port}", "__EXT__": f"http://{EXT_IP}:{port}",
+            "__DEAD__": f"http://{DEAD_IP}:{port}", "__SOFT__": f"http://{SOFT_IP}:{port}"}
+
+
+def resolve_tokens(text: str, port: int) -> str:
+    """Replace every origin token in ``text`` (ground truth, configs) with the real origins."""
+    for token, origin in origins(port).items():
+        text = text.replace(token, origin)
+    return text
+
+
 class _State:
     """What both servers share: files, routes, token substitution, 429 memory."""
 
     def __init__(self, site_dir: Path, port: int):
         self.site_dir = Path(site_dir)
-        self.home = f"http://{HOME_IP}:{port}"
-        self.ext = f"http://{EXT_IP}:{port}"
-        self.dead = f"http://{DEAD_IP}:{port}"
-        self.soft = f"http://{SOFT_IP}:{port}"
-        self.subs = [(b"__HOME__", self.home.encode()), (b"__EXT__", self.ext.encode()),
-                     (b"__DEAD__", self.dead.encode()), (b"__SOFT__", self.soft.encode())]
+        self.port = port
+        o = origins(port)
+        self.home, self.ext, self.dead, self.soft = o["__HOME__"], o["__EXT__"], o["__DEAD__"], o["__SOFT__"]
+        self.subs = [(token.encode(), origin.encode()) for token, origin in o.items()]
         self.routes = json.loads((self.site_dir / "routes.json").read_text(encoding="utf-8"))
         self.gbk = tuple(self.routes.get("gbk_prefixes", []))
         self.dataproxy = self.routes.get("dataproxy", {})
@@ -48,8 +59,7 @@ class _State:
         self.lock = threading.Lock()
 
     def resolve(self, s: str) -> str:
-        return (s.replace("__HOME__", self.home).replace("__EXT__", self.ext).replace("__DEAD__", self.dead)
-                .replace("__SOFT__", self.soft))
+        return resolve_tokens(s, self.port)
 
     def file(self, host: str, path: str):
         """(bytes, ext) of a static file with tokens substituted, or None."""
@@ -303,7 +313,7 @@ class Portal:
         lines = ["[site]", f"name = {q(gt['site']['name'])}", f"home = {q(self.home_url)}",
                  f"site_id_code = {q(gt['site']['site_id_code'])}", f"allowed_hosts = [{q(hostport)}]", "",
                  "[crawl]", "obey_robots = true", "concurrency_per_host = 16", "delay_seconds = 0.0",
-                 "timeout_seconds = 3", 'user_agent = "portal-audit/0.1 (+mailto:webmaster@example.gov.cn)"', ""]
+                 "timeout_seconds = 4", 'user_agent = "portal-audit/0.1 (+mailto:webmaster@example.gov.cn)"', ""]
         for c in gt["columns"]:
             lines += ["[[columns]]", f"name = {q(c['name'])}", f"url = {q(c['url'])}",
                       f"category = {q(c['category'])}",

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# One command for every benchmark: installs the peer tool (linkchecker, in its own
+# virtual environment so its pins never touch ours), then measures link checking
+# and typo-check throughput. Results go to benchmarks/results/.
+#   bash benchmarks/run-all.sh            # demo portal (1,500 articles) for links, large (24,000) for typos
+#   SIZE=large bash benchmarks/run-all.sh  # the reference portal's year for both (slow: linkchecker takes hours)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE="${SIZE:-demo}"
+PEER="${PEER_VENV:-.bench-peer}"
+if [ ! -x "$PEER/bin/linkchecker" ]; then
+    python3 -m venv "$PEER"
+    "$PEER/bin/pip" install -q linkchecker
+fi
+python3 -m pip install -q -e .
+PATH="$PWD/$PEER/bin:$PATH" python3 benchmarks/run.py --size "$SIZE"
+python3 benchmarks/typos.py --size large --score

@@ -6,6 +6,9 @@ retries the request, up to ``RETRY_AFTER_MAX_TIMES`` times. After that the
 429 answer goes to the spider, which records the target as ``rate_limited``
 (never as broken).
 
+Once the host answers normally again, each good answer halves the extra
+delay, back down to the configured pace.
+
 Settings: RETRY_AFTER_MAX_TIMES (3), RETRY_AFTER_MAX_SECONDS (120),
 RETRY_AFTER_DEFAULT_SECONDS (5). Set RETRY_AFTER_MAX_TIMES = 0 to switch it off.
 Stats: ``retry_after/count``, ``retry_after/gave_up``.
@@ -53,6 +56,8 @@ class RetryAfterMiddleware:
         self.default_seconds = settings.getfloat("RETRY_AFTER_DEFAULT_SECONDS", 5)
         self.crawler = crawler
         self.stats = crawler.stats
+        self.base_delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
+        self.slowed: set[str] = set()   # slot keys this middleware slowed down
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -60,6 +65,8 @@ class RetryAfterMiddleware:
 
     def process_response(self, request, response, spider=None):
         if response.status != 429 and not (response.status == 503 and b"Retry-After" in response.headers):
+            if self.slowed and response.status < 400:
+                self._recover(request)
             return response
         times = request.meta.get("retry_after_times", 0)
         if times >= self.max_times:
@@ -81,4 +88,16 @@ class RetryAfterMiddleware:
         slot = downloader.slots.get(key)
         if slot is not None:
             slot.delay = max(slot.delay, wait)
-            slot.randomize_delay = False
+            slot.jitter = 0
+            self.slowed.add(key)
+
+    def _recover(self, request):
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key) if key in self.slowed else None
+        if slot is None:
+            return
+        slot.delay = max(self.base_delay, slot.delay / 2)
+        if slot.delay <= self.base_delay + 0.01:
+            slot.delay = self.base_delay
+            self.slowed.discard(key)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import Iterable
 from functools import cache
 from importlib import resources
 
@@ -21,7 +22,7 @@ class RunData:
     as_of: str                                   # YYYY-MM-DD: the day the rules are measured on
     home_url: str
     pages: dict = field(default_factory=dict)    # url -> {"page_type", "column", "title", "publish_date", "list_items", "pager", "status"}
-    links: list = field(default_factory=list)    # {"source_url", "target_url", "tag", "anchor_text", "kind"}
+    links: Iterable = field(default_factory=list)   # rows {"source_url", "target_url", "tag", "anchor_text", "kind"}; iterable more than once
     link_statuses: dict = field(default_factory=dict)   # url -> link_statuses row
     column_items: list = field(default_factory=list)    # {"column", "url", "title", "list_date", "date_raw", "list_url"}
     columns: list = field(default_factory=list)  # the config's [[columns]]

@@ -71,6 +71,16 @@ def apply_learned_soft_404(store: Store, run_id: int) -> int:
     return len(changed)
 
 
+class Rows:
+    """Rows read again from the store each time they are iterated: a large run's links never sit in memory."""
+
+    def __init__(self, query):
+        self.query = query
+
+    def __iter__(self):
+        return iter(self.query())
+
+
 def load_run_data(store: Store, run_id: int) -> RunData:
     run = store.run(run_id)
     config = run["config"]
@@ -87,7 +97,7 @@ def load_run_data(store: Store, run_id: int) -> RunData:
         for row in store.db.query("select url, column, title, body_text from pages where run_id = ? and status = 200"
                                   " and page_type = 'article' order by url", [run_id]):
             yield row["url"], row["column"], (row["title"] or "") + "\n" + (row["body_text"] or "")
-    return RunData(as_of=run["as_of"], home_url=home, pages=pages, links=list(store.links(run_id)),
+    return RunData(as_of=run["as_of"], home_url=home, pages=pages, links=Rows(lambda: store.links(run_id)),
                    link_statuses=store.link_statuses(run_id), column_items=store.column_items(run_id),
                    columns=config["columns"], page_texts=page_texts)
 

@@ -224,15 +224,21 @@ class Store:
         if page_type:
             sql += " and page_type = ?"
             params.append(page_type)
-        links_by_source: dict[str, list] = {}
-        for row in self.db.query("select source_url, target_url, tag, anchor_text, kind from links where run_id = ?", [run_id]):
-            links_by_source.setdefault(row["source_url"], []).append(
-                {"url": row["target_url"], "tag": row["tag"], "text": row["anchor_text"], "kind": row["kind"]})
+        # walk pages and links side by side, both in URL order, so a large run never holds all its links
+        links = self.db.query("select source_url, target_url, tag, anchor_text, kind from links"
+                              " where run_id = ? order by source_url", [run_id])
+        pending = next(links, None)
         for row in self.db.query(sql + " order by url", params):
             rec = dict(row)
             for k in JSON_PAGE_FIELDS:
                 rec[k] = json.loads(rec[k]) if rec[k] else None
-            rec["links"] = links_by_source.get(rec["url"], [])
+            while pending is not None and pending["source_url"] < rec["url"]:
+                pending = next(links, None)
+            rec["links"] = []
+            while pending is not None and pending["source_url"] == rec["url"]:
+                rec["links"].append({"url": pending["target_url"], "tag": pending["tag"],
+                                     "text": pending["anchor_text"], "kind": pending["kind"]})
+                pending = next(links, None)
             yield rec
 
     def page_urls(self, run_id: int) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -138,11 +139,17 @@ def browse(db_path, *, port: int = 8001, open_browser: bool = False) -> int:
         meta = write_metadata(db_path, Path(tmp) / "metadata.json")
         print(f"在 http://127.0.0.1:{port}/{database_name(db_path)} 浏览数据库 (Ctrl-C 结束)", flush=True)
         proc = subprocess.Popen(browse_command(db_path, meta, port=port, open_browser=open_browser))
+
+        def stop(signum, frame):   # a scheduler's or a test's SIGTERM stops Datasette too, not only us
+            raise KeyboardInterrupt
+        previous = signal.signal(signal.SIGTERM, stop)
         try:
             return proc.wait()
         except KeyboardInterrupt:
             proc.terminate()
             proc.wait(timeout=10)
             return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

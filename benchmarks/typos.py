@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -30,22 +28,10 @@ import lxml.html  # noqa: E402
 from checks import serious, typos  # noqa: E402
 from checks.context import CheckContext  # noqa: E402
 from crawler.extract import extract_page  # noqa: E402
+from benchmarks.machine import machine  # noqa: E402
 from portal_audit.simportal import PRESETS, generate_portal  # noqa: E402
 
 HOME = "__HOME__"   # the ground truth's placeholder for the portal's origin
-
-
-def machine() -> dict:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}"}
 
 
 def decode(raw: bytes) -> str:

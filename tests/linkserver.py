@@ -6,6 +6,7 @@ tests can check what the crawler did, not only what it reported.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from urllib.parse import unquote
@@ -58,6 +59,19 @@ class _QuietServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         pass   # clients that hang up on a tarpit or an endless page are expected
+
+
+@contextlib.contextmanager
+def serving(handler_cls, host="127.0.0.1"):
+    """Serve one request-handler class on a free loopback port; yields the origin, stops on exit."""
+    server = _QuietServer((host, 0), handler_cls)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class LinkServer:

@@ -1,12 +1,12 @@
 """`portal-audit discover`: a draft site config from a portal's navigation, fetched over real HTTP."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from conftest import run_cli
+from linkserver import serving
 from crawler.discover import DEFAULT_UA, Fetcher, discover, render_toml
 from portal_audit.config import load_config
 
@@ -70,14 +70,8 @@ class _Site(BaseHTTPRequestHandler):
 @pytest.fixture
 def tiny_site():
     _Site.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Site) as origin:
+        yield origin
 
 
 def test_discover_is_polite_and_reads_gbk_columns(tiny_site):

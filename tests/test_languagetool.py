@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import pytest
+from linkserver import serving
 
 from checks import languagetool
 from checks.context import CheckContext
@@ -68,12 +68,8 @@ class StandIn(BaseHTTPRequestHandler):
 @pytest.fixture
 def stand_in():
     StandIn.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(StandIn) as origin:
+        yield origin
     languagetool._tools.clear()
 
 

@@ -18,7 +18,6 @@ overridable per site in ``[rules.suspect]``.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from functools import cache
 from typing import Iterable, Iterator
@@ -27,11 +26,11 @@ from portal_audit.records import finding
 
 from . import serious, typos
 from .context import CheckContext, data_text, load_toml, snippet
+from .lexicon import CJK, lexicon, pinyins, tagged_words
 
 CHECK_NAMES = ("typo",)
 SETTINGS_FILE = "suspect.toml"
 WORDS_FILE = "suspect_words.txt"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 NAME_FLAGS = ("nr", "ns", "nt", "nz")
 ORPHAN_MAX_FREQ = 40000   # a single character this common as a word on its own is normal alone
 
@@ -42,21 +41,6 @@ def settings(ctx: CheckContext) -> dict:
         if isinstance(values, dict) and table in conf:
             conf[table].update(values)
     return conf
-
-
-@cache
-def lexicon() -> dict[str, int]:
-    """jieba's word frequencies (its prefix entries have frequency 0)."""
-    import jieba
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ
-
-
-@cache
-def pinyins(char: str) -> frozenset:
-    from pypinyin import Style, pinyin
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
 @cache
@@ -88,26 +72,12 @@ def same_sound(char: str) -> set[str]:
 def idiom_index(min_freq: int) -> tuple[dict, dict, dict]:
     """Well-known 4-character idioms (jieba tags i, l) by their first and last two characters."""
     freq, head, tail = {}, defaultdict(list), defaultdict(list)
-    for word, flag in _tagged_words():
+    for word, flag in tagged_words():
         if len(word) == 4 and flag in ("i", "l") and lexicon().get(word, 0) >= min_freq:
             freq[word] = lexicon()[word]
             head[word[:2]].append(word)
             tail[word[2:]].append(word)
     return freq, dict(head), dict(tail)
-
-
-@cache
-def _tagged_words() -> tuple:
-    import os
-
-    import jieba
-    rows = []
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3:
-                rows.append((parts[0], parts[2]))
-    return tuple(rows)
 
 
 @cache
@@ -124,9 +94,10 @@ def current_words():
 
 
 def spans_left_alone(text: str, ctx: CheckContext) -> list[tuple[int, int]]:
-    """Spans another layer reports (dictionary, context rules, serious errors) or a current word covers."""
+    """Spans another layer reports (dictionary, context rules, near misses, serious errors) or a current word covers."""
     spans = [(o, o + len(w)) for o, w, _ in typos.find_typos(text, ctx.whitelist)]
     spans += [(o, o + len(w)) for o, w, _, _ in typos.find_context_typos(text, typos.context_rules())]
+    spans += [(o, o + len(w)) for o, w, _ in typos.find_near_misses(text, typos.near_miss_settings(ctx), ctx.whitelist)]
     spans += [(c["start"], c["end"]) for c in serious.find_serious(text, None, serious.settings(ctx))]
     spans += [(end - len(w) + 1, end + 1) for end, w in current_words().iter(text)]
     return spans
@@ -249,8 +220,9 @@ def suspects_in_texts(texts: Iterable[tuple[str, str | None, str]], ctx: CheckCo
         if (kind != "idiom" and site_pages[written] >= word["site_pages_valid"]
                 and site_pages[written] * word["site_min_ratio"] > word_pages[sugg]):
             continue
-        if kind == "same_pinyin" and _is_name(text, offset, offset + len(written), surnames):
-            continue
+        if kind == "same_pinyin" and (_is_name(text, offset, offset + len(written), surnames)
+                                      or (written[0] != sugg[0] and written[0] in surnames)):
+            continue                  # a name; a written surname (任命沈海为…) is read as a name, not a slip
         n = seen[(url, written)]
         seen[(url, written)] += 1
         yield finding("typo", "warn", url, column=column, evidence=written, suggestion=sugg,

@@ -10,6 +10,13 @@ per process; each page is scanned once, in time linear in its text.
 words (法制/法治, 权利/权力, 必需/必须, 度过/渡过, 截止/截至): a rule's regex says
 the context in which one of them is wrong, and runs only on text holding it.
 
+The near-miss layer (``detail.layer = "near_miss"``, settings in
+``checks/data/near_miss.toml``) catches slips no list spells out: a span one character off a
+set phrase of jieba's dictionary (成语, 四字格), where the changed character has the same
+pinyin or a look-alike shape (checks/lexicon.py) and the span is no word, or one far rarer than
+the phrase. Any one substitution leaves one half of the phrase intact, so an automaton over
+the phrases' halves finds the candidates in one pass.
+
 A site adds its own pairs and rules (``[typos] extra_rules``, layer "site") and
 silences false alarms (``[typos] whitelist``) through the check context.
 
@@ -19,21 +26,23 @@ finding, not also 针贬. ``detail.layer`` says which layer found it.
 """
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from functools import cache, lru_cache
 from typing import Iterator
-
-import re
 
 import ahocorasick
 
 from portal_audit.records import finding
 
-from .context import CheckContext, load_tsv, snippet
+from .context import CheckContext, load_toml, load_tsv, snippet
+from .lexicon import CJK, confusable, lexicon, tagged_words
 
 CHECK_NAMES = ("typo",)
 TYPOS_FILE = "typos.tsv"
 EXCEPTIONS_FILE = "typo_exceptions.tsv"
 CONTEXT_RULES_FILE = "typo_context_rules.tsv"
+NEAR_MISS_FILE = "near_miss.toml"
 
 
 @cache
@@ -124,6 +133,88 @@ def find_context_typos(text: str, rules: tuple, whitelist: frozenset = frozenset
     return sorted(out)
 
 
+def near_miss_settings(ctx: CheckContext | None = None) -> dict:
+    conf = dict(load_toml(NEAR_MISS_FILE))
+    conf.update(((ctx.rules or {}).get("near_miss") or {}) if ctx is not None else {})
+    return conf
+
+
+@lru_cache(maxsize=4)
+def phrase_index(lengths: tuple, min_freq: int) -> tuple[dict, ahocorasick.Automaton]:
+    """Set phrases (frequency by phrase) and an automaton over their halves.
+
+    Any one substitution leaves one half intact and leaves at least one of the first two
+    characters of the other half intact too; so each half (the anchor) is valued with, per
+    offset in the phrase, the phrases indexed by those two characters of their other half."""
+    lex = lexicon()
+    phrases = {w: lex[w] for w, _ in tagged_words()
+               if len(w) in lengths and lex.get(w, 0) >= min_freq and all(CJK.match(c) for c in w)}
+    anchors = defaultdict(lambda: defaultdict(lambda: (defaultdict(list), defaultdict(list))))
+    for w in phrases:
+        half = len(w) // 2
+        for off, other in ((0, half), (half, 0)):
+            by_first, by_second = anchors[w[off:off + (half if off == 0 else len(w) - half)]][(off, other)]
+            by_first[w[other]].append(w)
+            by_second[w[other + 1]].append(w)
+    a = ahocorasick.Automaton()
+    for key, groups in anchors.items():
+        a.add_word(key, (len(key), tuple((off, other, _frozen(f), _frozen(s)) for (off, other), (f, s) in groups.items())))
+    if len(a):
+        a.make_automaton()
+    return phrases, a
+
+
+def _frozen(index: dict) -> dict:
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def find_near_misses(text: str, conf: dict, whitelist: frozenset = frozenset()) -> list[tuple[int, str, str]]:
+    """(offset, written, phrase) where a span is one same-pinyin or look-alike character off a set phrase."""
+    phrases, a = phrase_index(tuple(conf["lengths"]), conf["min_phrase_freq"])
+    if not text or not len(a):
+        return []
+    lex, ratio, skip = lexicon(), conf["min_ratio"], exceptions()
+    n_text = len(text)
+    best: dict[int, tuple[str, str]] = {}
+    for end, (n, groups) in a.iter(text):
+        for off, other, by_first, by_second in groups:
+            start = end - n + 1 - off
+            if start < 0 or start + other + 1 >= n_text:
+                continue
+            for phrase in by_first.get(text[start + other], ()) + by_second.get(text[start + other + 1], ()):
+                span = text[start:start + len(phrase)]
+                if len(span) != len(phrase) or span in phrases:
+                    continue
+                diff = [k for k in range(len(span)) if span[k] != phrase[k]]
+                if len(diff) != 1 or not CJK.match(span[diff[0]]) or not confusable(span[diff[0]], phrase[diff[0]]):
+                    continue
+                if phrases[phrase] < ratio * max(lex.get(span, 0), 1) or span in skip:
+                    continue
+                if _joins_outside(text, start, len(span), diff[0], lex, conf["edge_word_freq"]):
+                    continue
+                if start not in best or phrases[phrase] > phrases[best[start][1]]:
+                    best[start] = (span, phrase)
+    out, last_end = [], -1
+    for start in sorted(best):
+        span, phrase = best[start]
+        if start < last_end or span in whitelist or _whitelisted(text, start, span, whitelist):
+            continue
+        out.append((start, span, phrase))
+        last_end = start + len(span)
+    return out
+
+
+def _joins_outside(text: str, start: int, n: int, k: int, lex: dict, min_freq: int) -> bool:
+    """The changed character at the span's edge makes a common word with its neighbour outside the
+    span: the span crosses a word boundary and is valid (中小学|教育 is not a slip of 中小学校)."""
+    q = start + k
+    if k == 0 and q > 0:
+        return lex.get(text[q - 1:q + 1], 0) >= min_freq
+    if k == n - 1 and q + 1 < len(text):
+        return lex.get(text[q:q + 2], 0) >= min_freq
+    return False
+
+
 def _covered(start: int, end: int, allowed: list) -> bool:
     return any(a_start <= start and end <= a_end for a_start, a_end, _, _ in allowed)
 
@@ -145,6 +236,12 @@ def check(page: dict, ctx: CheckContext) -> Iterator[dict]:
     whitelist = ctx.whitelist
     found = [(o, w, r, "dictionary", None) for o, w, r in find_typos(text, whitelist)]
     found += [(o, w, r, "context", src) for o, w, r, src in find_context_typos(text, context_rules(), whitelist)]
+    near = find_near_misses(text, near_miss_settings(ctx), whitelist)
+    if near:                                          # a miswritten political phrase is the serious check's
+        from . import serious
+        veto = [(c["start"], c["end"]) for c in serious.find_serious(text, page.get("publish_date"), serious.settings(ctx))]
+        found += [(o, w, r, "near_miss", None) for o, w, r in near
+                  if not any(o < e and s < o + len(w) for s, e in veto)]
     if ctx.extra_typos:
         found += [(o, w, r, "site", None)
                   for o, w, r in find_typos(text, whitelist, build_automaton(ctx.extra_typos))]

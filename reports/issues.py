@@ -78,7 +78,8 @@ def describe(f: dict) -> str:
         what = f"链接“{anchor}”" if anchor else "链接"
         return f"{what}无法访问：{d.get('reason_label') or d.get('reason') or '访问出错'}"
     if check in ("typo", "serious_error"):
-        kind = "错别字" if check == "typo" else ("领导职务姓名错误" if d.get("kind") == "leader" else "严重表述错误")
+        kind = (("疑似错别字" if d.get("confidence") == "suspected" else "错别字") if check == "typo"
+                else ("领导职务姓名错误" if d.get("kind") == "leader" else "严重表述错误"))
         return f"{kind}：“{ev}”应为“{f.get('suggestion')}”"
     if check == "stale_home":
         return (f"首页信息更新不及时：最新信息日期 {d.get('newest_date') or '无'}，"

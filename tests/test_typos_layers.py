@@ -45,6 +45,41 @@ def test_context_rules_file_names_its_source_and_compiles():
     assert len(rules) >= 10 and all("w" in regex.groupindex for _, _, regex, _ in rules)
 
 
+# ---------------------------------------------------------------- the near-miss layer
+@pytest.mark.parametrize("text, wrong, right", [
+    ("坚持一丝不狗的工作作风。", "一丝不狗", "一丝不苟"),     # same pinyin (gou)
+    ("坚持实事求事，一切从实际出发。", "实事求事", "实事求是"),
+    ("大家迫不及侍地投入工作。", "迫不及侍", "迫不及待"),     # look-alike shape (侍/待)
+    ("以精益求晶的态度抓好质量。", "精益求晶", "精益求精"),
+])
+def test_near_miss_of_a_set_phrase_is_a_typo(text, wrong, right):
+    assert not typos.find_typos(text), "the example must be one the dictionary does not list"
+    assert found(text) == [(wrong, right, "near_miss")]
+
+
+def test_near_miss_settings_ship_with_their_source():
+    conf = typos.near_miss_settings()
+    assert "Source" in data_text("near_miss.toml") and "Licence" in data_text("confusion_shape.tsv")
+    assert conf["lengths"] == [4] and conf["min_ratio"] >= 10
+
+
+def test_near_miss_leaves_valid_text_word_boundaries_and_serious_errors_alone():
+    assert found("全区中小学教育质量稳步提升，一丝不苟抓落实。") == []        # 中小学|教育 is no slip of 中小学校
+    assert found("坚持以马克思列宁主义、毛泽东思想为指导。") == []
+    # a miswritten political phrase is the serious check's (veto), not a typo as well
+    assert [f for f in found("坚持社会注义核心价值观。") if f[2] == "near_miss"] == []
+
+
+def test_dictionary_wins_where_both_layers_match():
+    assert found("全力以付做好防汛工作。") == [("全力以付", "全力以赴", "dictionary")]
+
+
+def test_near_miss_obeys_the_site_whitelist_and_settings():
+    assert found("坚持一丝不狗。", CheckContext(whitelist=frozenset({"一丝不狗"}))) == []
+    strict = CheckContext(rules={"near_miss": {"min_phrase_freq": 10 ** 9}})
+    assert found("坚持一丝不狗。", strict) == []
+
+
 # ---------------------------------------------------------------- context rules: only where one is wrong
 @pytest.mark.parametrize("wrong_text, expected", [
     ("深入推进法制政府建设。", ("法制", "法治")),

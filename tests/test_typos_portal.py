@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-LAYERS = ("dictionary", "context", "site", "statistical", "languagetool")
+LAYERS = ("dictionary", "near_miss", "context", "site", "statistical", "languagetool")
 DICTIONARY_RECALL_FLOOR = 0.50     # measured 0.58 (small), 0.69 (demo); a drop below this is a regression
 
 
@@ -93,7 +93,7 @@ def test_trap_sentences_raise_no_typo(audited_portal):
     traps = [t for t in audited_portal.truth["traps"] if t["kind"] == "correct_sentence"]
     assert len(traps) >= 10
     found = [f for f in audited_portal.findings if f["check"] == "typo"
-             and f["detail"].get("layer") in ("dictionary", "context")]
+             and f["detail"].get("layer") in ("dictionary", "near_miss", "context")]
     wrongly = [(t["evidence"], f["evidence"]) for t in traps for f in found
                if f["url"] == t["url"] and f["evidence"] in t["evidence"]
                and not any(same_typo(f, d) for d in audited_portal.truth["defects"] if d["check"] == "typo")]

@@ -190,7 +190,7 @@ def find_near_misses(text: str, conf: dict, whitelist: frozenset = frozenset()) 
                     continue
                 if phrases[phrase] < ratio * max(lex.get(span, 0), 1) or span in skip:
                     continue
-                if _joins_outside(text, start, len(span), diff[0], lex, conf["edge_word_freq"]):
+                if _joins_outside(text, start, len(span), lex, conf["edge_word_freq"]):
                     continue
                 if start not in best or phrases[phrase] > phrases[best[start][1]]:
                     best[start] = (span, phrase)
@@ -204,15 +204,13 @@ def find_near_misses(text: str, conf: dict, whitelist: frozenset = frozenset()) 
     return out
 
 
-def _joins_outside(text: str, start: int, n: int, k: int, lex: dict, min_freq: int) -> bool:
-    """The changed character at the span's edge makes a common word with its neighbour outside the
-    span: the span crosses a word boundary and is valid (中小学|教育 is not a slip of 中小学校)."""
-    q = start + k
-    if k == 0 and q > 0:
-        return lex.get(text[q - 1:q + 1], 0) >= min_freq
-    if k == n - 1 and q + 1 < len(text):
-        return lex.get(text[q:q + 2], 0) >= min_freq
-    return False
+def _joins_outside(text: str, start: int, n: int, lex: dict, min_freq: int) -> bool:
+    """The span's first or last character makes a common word with its neighbour outside the span:
+    the span crosses a word boundary and reads validly (中小学|教育 is no slip of 中小学校,
+    说也是|一样 no slip of 说一是一)."""
+    end = start + n
+    return ((start > 0 and lex.get(text[start - 1:start + 1], 0) >= min_freq)
+            or (end < len(text) and lex.get(text[end - 1:end + 1], 0) >= min_freq))
 
 
 def _covered(start: int, end: int, allowed: list) -> bool:
@@ -236,18 +234,17 @@ def check(page: dict, ctx: CheckContext) -> Iterator[dict]:
     whitelist = ctx.whitelist
     found = [(o, w, r, "dictionary", None) for o, w, r in find_typos(text, whitelist)]
     found += [(o, w, r, "context", src) for o, w, r, src in find_context_typos(text, context_rules(), whitelist)]
-    near = find_near_misses(text, near_miss_settings(ctx), whitelist)
-    if near:                                          # a miswritten political phrase is the serious check's
-        from . import serious
-        veto = [(c["start"], c["end"]) for c in serious.find_serious(text, page.get("publish_date"), serious.settings(ctx))]
-        found += [(o, w, r, "near_miss", None) for o, w, r in near
-                  if not any(o < e and s < o + len(w) for s, e in veto)]
+    found += [(o, w, r, "near_miss", None) for o, w, r in find_near_misses(text, near_miss_settings(ctx), whitelist)]
     if ctx.extra_typos:
         found += [(o, w, r, "site", None)
                   for o, w, r in find_typos(text, whitelist, build_automaton(ctx.extra_typos))]
     if ctx.extra_context_rules:
         found += [(o, w, r, "site", src)
                   for o, w, r, src in find_context_typos(text, ctx.extra_context_rules, whitelist)]
+    if found:                                         # a miswritten political phrase is the serious check's
+        from . import serious                         # (veto), not a typo as well
+        veto = [(c["start"], c["end"]) for c in serious.find_serious(text, page.get("publish_date"), serious.settings(ctx))]
+        found = [f for f in found if not any(f[0] < e and s < f[0] + len(f[1]) for s, e in veto)]
     found.sort(key=lambda f: (f[0], -len(f[1])))
     seen: dict[str, int] = {}
     last_end = -1

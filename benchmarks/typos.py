@@ -78,14 +78,17 @@ def score_layers(findings: list[dict], truth: dict) -> dict:
     """Per layer: precision against every planted typo, and recall of each planted list.
 
     Recall of "any" counts a planted typo caught by any layer; that is the table a webmaster sees.
+    "deduct" counts the layers whose findings are certain (severity deduct: all but the statistical
+    layer's suspected ones).
     """
     planted = [(d["url"], d["evidence"], d.get("list", "heldout")) for d in truth["defects"] if d["check"] == "typo"]
     typo_findings = [f for f in findings if f["check"] == "typo"]
     layers = sorted({f["detail"].get("layer", "dictionary") for f in typo_findings} | {"dictionary"})
     out = {}
-    for layer in layers + ["any"]:
+    for layer in layers + ["deduct", "any"]:
         found = {(f["url"], f["evidence"]) for f in typo_findings
-                 if layer == "any" or f["detail"].get("layer", "dictionary") == layer}
+                 if layer == "any" or (layer == "deduct" and f["severity"] == "deduct")
+                 or f["detail"].get("layer", "dictionary") == layer}
         true_found = {f for f in found if any(same_typo(f, p[:2]) for p in planted)}
         row = {"found": len(found),
                "precision": round(len(true_found) / len(found), 4) if found else 1.0,

@@ -164,6 +164,16 @@ def phrase_index(lengths: tuple, min_freq: int) -> tuple[dict, ahocorasick.Autom
     return phrases, a
 
 
+@cache
+def starts_word() -> dict[str, int]:
+    """character -> the frequency of the commonest word of two or more characters it begins."""
+    out: dict[str, int] = {}
+    for w, f in lexicon().items():
+        if f and len(w) > 1 and f > out.get(w[0], 0):
+            out[w[0]] = f
+    return out
+
+
 def _frozen(index: dict) -> dict:
     return {k: tuple(v) for k, v in index.items()}
 
@@ -192,6 +202,8 @@ def find_near_misses(text: str, conf: dict, whitelist: frozenset = frozenset()) 
                     continue
                 if _joins_outside(text, start, len(span), lex, conf["edge_word_freq"]):
                     continue
+                if _splits_validly(span, diff[0], lex, starts_word(), conf["edge_word_freq"]):
+                    continue
                 if start not in best or phrases[phrase] > phrases[best[start][1]]:
                     best[start] = (span, phrase)
     out, last_end = [], -1
@@ -211,6 +223,12 @@ def _joins_outside(text: str, start: int, n: int, lex: dict, min_freq: int) -> b
     end = start + n
     return ((start > 0 and lex.get(text[start - 1:start + 1], 0) >= min_freq)
             or (end < len(text) and lex.get(text[end - 1:end + 1], 0) >= min_freq))
+
+
+def _splits_validly(span: str, k: int, lex: dict, starts: dict, min_freq: int) -> bool:
+    """A slip in the span's last character where the rest is a word and that character begins a common
+    word: the span reads as a word and the start of the next (中小学|教…, as in a title cut short)."""
+    return k == len(span) - 1 and lex.get(span[:-1], 0) > 0 and starts.get(span[-1], 0) >= min_freq
 
 
 def _covered(start: int, end: int, allowed: list) -> bool:

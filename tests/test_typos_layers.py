@@ -149,7 +149,9 @@ def suspects(*texts, ctx=None):
 
 
 def test_same_pinyin_substitute_far_more_common_is_suspected():
-    assert suspects("各单位要努力克伏疫情带来的不利影响。") == [("克伏", "克服", "same_pinyin")]
+    text = "该项目计划投资3000万员，年内开工。"
+    assert not typos.find_typos(text), "the example must be one the dictionary does not list"
+    assert suspects(text) == [("万员", "万元", "same_pinyin")]
 
 
 def test_near_miss_of_a_well_known_idiom_is_suspected():
@@ -158,7 +160,7 @@ def test_near_miss_of_a_well_known_idiom_is_suspected():
 
 
 def test_findings_are_suspected_warnings_never_veto():
-    rows = [("http://x.gov.cn/a.html", None, "努力克伏困难。")]
+    rows = [("http://x.gov.cn/a.html", None, "项目总投资1200万员。")]
     f = list(suspect.suspects_in_texts(rows, CheckContext()))[0]
     assert f["check"] == "typo" and f["severity"] == "warn"
     assert f["detail"]["confidence"] == "suspected" and f["detail"]["layer"] == "statistical"
@@ -166,7 +168,7 @@ def test_findings_are_suspected_warnings_never_veto():
 
 def test_names_words_of_today_and_the_sites_own_vocabulary_are_not_suspected():
     assert suspects("副区长黄晓敏出席会议。", "医护人员奔赴抗疫一线。", "坚持立行立改。") == []
-    term = "在湘江畔举行克伏仪式。"                      # a made-up local term on many pages
+    term = "在湘江畔举行万员仪式。"                      # a made-up local term on many pages
     assert suspects(term, term, term) == []
     assert suspects(term) != []
 
@@ -179,5 +181,5 @@ def test_check_run_reads_the_runs_page_texts():
     class Run:
         @staticmethod
         def page_texts():
-            yield "http://x.gov.cn/a.html", "工作动态", "努力克伏困难。"
-    assert [f["evidence"] for f in suspect.check_run(Run(), CheckContext())] == ["克伏"]
+            yield "http://x.gov.cn/a.html", "工作动态", "项目总投资1200万员。"
+    assert [f["evidence"] for f in suspect.check_run(Run(), CheckContext())] == ["万员"]

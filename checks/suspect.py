@@ -81,6 +81,13 @@ def idiom_index(min_freq: int) -> tuple[dict, dict, dict]:
 
 
 @cache
+def true_idioms() -> frozenset:
+    """Idioms proper (jieba tag i), not the set expressions (tag l: 这就是说, 这样的话) that ordinary
+    sentences spell with any character changed."""
+    return frozenset(w for w, flag in tagged_words() if flag == "i")
+
+
+@cache
 def current_words():
     """An automaton over checks/data/suspect_words.txt: today's words jieba does not know."""
     import ahocorasick
@@ -138,7 +145,7 @@ def page_candidates(text: str, conf: dict, toks: list | None = None) -> list[tup
                 k = diff[0]
                 sound = bool(pinyins(span[k]) & pinyins(cand[k]))
                 alone = (p + k) in orphans or ((p + k) in starts and (p + k + 1) in starts)
-                common = freq_idiom[cand] >= idiom["any_char_min_freq"]
+                common = freq_idiom[cand] >= idiom["any_char_min_freq"] and cand in true_idioms()
                 if (sound or (common and alone)) and freq_idiom[cand] >= idiom["min_ratio"] * max(lex.get(span, 0), 1):
                     if best is None or freq_idiom[cand] > freq_idiom[best]:
                         best = cand

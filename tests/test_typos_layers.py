@@ -183,3 +183,20 @@ def test_check_run_reads_the_runs_page_texts():
         def page_texts():
             yield "http://x.gov.cn/a.html", "工作动态", "项目总投资1200万员。"
     assert [f["evidence"] for f in suspect.check_run(Run(), CheckContext())] == ["万员"]
+
+
+def test_maintainers_pair_checker_flags_what_the_dictionary_rules_forbid():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "scripts" / "typo_pairs.py"
+    spec = importlib.util.spec_from_file_location("typo_pairs", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    rows = [("布署", "部署", "词语"),            # listed
+            ("一新一意", "一心一意", "成语"),      # new and fine
+            ("部署", "布署", "词语"),              # the wrong way round: a real word
+            ("万众一新", "万众一心", "虫子"),      # bad note
+            ("爱滋病", "艾滋病", "词语")]          # inside jieba's 爱滋病患, whose corrected form is no word
+    flagged = dict(tool.problems(rows))
+    assert sorted(flagged) == [1, 3, 4, 5], flagged
+    assert "already listed" in flagged[1] and "word in jieba" in flagged[3] and "inside" in flagged[5]

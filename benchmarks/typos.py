@@ -2,12 +2,18 @@
 
     python benchmarks/typos.py --size large          # 24,000 articles: throughput in chars/s
     python benchmarks/typos.py --size demo --score   # also precision/recall per layer vs ground truth
+    python benchmarks/typos.py --size demo --score --peer .bench-peer/bin/python   # and pycorrector
 
 The portal is generated (or reused with --dir), every HTML file is decoded and
 parsed once with crawler.extract, and only the typo and serious checks run over
 the page records, so the timing is the checks' own, not the crawl's. Characters
 are those of title + body text, the text the checks read. Results go to
 benchmarks/results/ as JSON and Markdown, with the machine and the command.
+
+--peer names a Python that has pycorrector (installed by benchmarks/run-all.sh into
+.bench-peer): its ConfusionCorrector gets the same pairs as our dictionary layer and its
+ProperCorrector the same set phrases as our near-miss layer, over the same texts, and both are
+timed and scored the same way (benchmarks/peer_pycorrector.py).
 """
 from __future__ import annotations
 
@@ -65,8 +71,19 @@ def run_checks(pages: list[dict], ctx: CheckContext) -> tuple[list[dict], dict]:
         found.extend(typos.check(page, ctx))
         found.extend(serious.check(page, ctx))
     seconds = time.perf_counter() - t0
+    layers = {}                                       # each layer alone, to compare with a peer's matcher
+    texts = [(p.get("title") or "") + "\n" + (p.get("body_text") or "") for p in pages]
+    conf = typos.near_miss_settings(ctx)
+    for name, fn in (("dictionary", lambda t: typos.find_typos(t, ctx.whitelist)),
+                     ("near_miss", lambda t: typos.find_near_misses(t, conf, ctx.whitelist))):
+        t1 = time.perf_counter()
+        for t in texts:
+            fn(t)
+        secs = time.perf_counter() - t1
+        layers[name] = round(chars / secs) if secs else None
     return found, {"pages": len(pages), "chars": chars, "seconds": round(seconds, 3),
-                   "chars_per_second": round(chars / seconds) if seconds else None}
+                   "chars_per_second": round(chars / seconds) if seconds else None,
+                   "layer_chars_per_second": layers}
 
 
 def same_typo(found: tuple, planted: tuple) -> bool:
@@ -108,6 +125,33 @@ def score_layers(findings: list[dict], truth: dict) -> dict:
     return out
 
 
+def run_peer(python: str, pages: list[dict], chars: int, truth: dict) -> dict:
+    """pycorrector over the same texts, with the same pairs and set phrases, in its own interpreter."""
+    import subprocess
+    with tempfile.TemporaryDirectory(prefix="typos-peer-") as work:
+        w = Path(work)
+        with open(w / "texts.jsonl", "w", encoding="utf-8") as fh:
+            for p in pages:
+                fh.write(json.dumps({"url": p["url"], "text": (p.get("title") or "") + "\n" + (p.get("body_text") or "")},
+                                    ensure_ascii=False) + "\n")
+        (w / "pairs.tsv").write_text("".join(f"{a}\t{b}\n" for a, b in typos.dictionary().items()), encoding="utf-8")
+        conf = typos.near_miss_settings()
+        phrases, _ = typos.phrase_index(tuple(conf["lengths"]), conf["min_phrase_freq"])
+        (w / "phrases.txt").write_text("".join(f"{p}\n" for p in sorted(phrases)), encoding="utf-8")
+        done = subprocess.run([python, str(HERE / "peer_pycorrector.py"), work], capture_output=True, text=True,
+                              check=True)
+    raw = json.loads(done.stdout)
+    out = {"tool": f"pycorrector {raw['version']}"}
+    for name in ("ConfusionCorrector", "ProperCorrector"):
+        found = [{"check": "typo", "severity": "deduct", "url": f["url"], "evidence": f["evidence"],
+                  "detail": {"layer": name}} for f in raw[name]["findings"]]
+        secs = raw[name]["seconds"]
+        scores = score_layers(found, truth)[name] if found else {"found": 0}
+        out[name] = {"seconds": secs, "chars_per_second": round(chars / secs) if secs else None,
+                     **{k: v for k, v in scores.items() if k != "false"}, "false_sample": scores.get("false", [])[:10]}
+    return out
+
+
 def write_results(result: dict, size: str) -> Path:
     out = HERE / "results"
     out.mkdir(exist_ok=True)
@@ -121,10 +165,22 @@ def write_results(result: dict, size: str) -> Path:
              f"- dictionary pairs: {result['dictionary_pairs']}",
              f"- pages: {t['pages']}, characters (title + body): {t['chars']:,}",
              f"- typo + serious checks: {t['seconds']} s, **{t['chars_per_second']:,} chars/s** (one core)"]
+    if t.get("layer_chars_per_second"):
+        lines.append("- layers alone: " + ", ".join(f"{k} {v:,} chars/s" for k, v in t["layer_chars_per_second"].items()))
     if result.get("suspect"):
         s = result["suspect"]
         lines.append(f"- statistical layer (run-level, learns the site's frequencies): {s['seconds']} s, "
                      f"{s['chars_per_second']:,} chars/s, {s['findings']} suspected")
+    if result.get("peer"):
+        p = result["peer"]
+        lines += ["", f"Peer, same texts, same run: {p['tool']} (rule-based correctors; its model-based ones need "
+                      "downloads):", "",
+                  "| corrector | given | seconds | chars/s | found | precision | recall, held-out list |",
+                  "|---|---|---|---|---|---|---|"]
+        for name, given in (("ConfusionCorrector", "our dictionary's pairs"), ("ProperCorrector", "our near-miss phrases")):
+            s = p[name]
+            lines.append(f"| {name} | {given} | {s['seconds']} | {s['chars_per_second']:,} | {s.get('found', 0)} "
+                         f"| {s.get('precision', '')} | {s.get('recall_heldout', '')} |")
     if result.get("scores"):
         lines += ["", "| layer | found | precision | recall, held-out list | recall, context plantings |",
                   "|---|---|---|---|---|"]
@@ -146,6 +202,7 @@ def main(argv=None) -> int:
     ap.add_argument("--score", action="store_true", help="score each layer against the ground truth")
     ap.add_argument("--suspect", action="store_true", help="also time the statistical layer")
     ap.add_argument("--no-write", action="store_true", help="print only; write nothing to benchmarks/results")
+    ap.add_argument("--peer", metavar="PYTHON", help="a Python with pycorrector: measure it on the same texts")
     args = ap.parse_args(argv)
     site = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="typos-bench-"))
     if not (site / "ground_truth.json").exists():
@@ -173,6 +230,8 @@ def main(argv=None) -> int:
         findings += suspected
     if args.score:
         result["scores"] = score_layers(findings, truth)
+    if args.peer:
+        result["peer"] = run_peer(args.peer, pages, throughput["chars"], truth)
     print(json.dumps({k: v for k, v in result.items() if k != "machine"}, ensure_ascii=False, indent=1))
     if not args.no_write:
         print("written:", write_results(result, args.size))

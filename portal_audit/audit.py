@@ -103,8 +103,15 @@ def load_run_data(store: Store, run_id: int) -> RunData:
 
 
 def check_stored_run(store: Store, run_id: int) -> dict:
-    """Run every check over a stored run; record findings and column coverage. Returns history counts."""
+    """Run every check over a stored run; record findings and column coverage. Returns history counts.
+
+    Only a site's latest run can be checked again: findings keep their history (new, open, fixed)
+    as of the latest run, and checking an older one would rewrite it. ValueError says so."""
     run = store.run(run_id)
+    latest = store.latest_run_id(run["site_name"])
+    if latest is not None and latest > run_id:
+        raise ValueError(f"run {run_id} is not the latest run of {run['site_name']} (run {latest} is); "
+                         f"only the latest run can be checked again, since history is kept as of it")
     config = run["config"]
     assign_columns(store, run_id)
     apply_learned_soft_404(store, run_id)

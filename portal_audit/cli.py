@@ -106,7 +106,10 @@ def cmd_check(args) -> int:
     from portal_audit.audit import check_stored_run
     store = _open_store(args.db)
     run_id = _resolve(store, args.run)
-    counts = check_stored_run(store, run_id)
+    try:
+        counts = check_stored_run(store, run_id)
+    except ValueError as exc:
+        _fail(f"check --run {run_id}: {exc}")
     print(f"运行 {run_id} 已重新检查: 新发现 {counts['new']}, 仍未修复 {counts['open']}, 已修复 {counts['fixed']}")
     return 0
 

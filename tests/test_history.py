@@ -250,3 +250,17 @@ def test_checking_a_run_again_keeps_its_counts_and_withdraws_what_it_no_longer_f
     assert {(rel(f["url"]), f["evidence"], f["status"]) for f in store.findings(r2)} == \
         {("/a.html", "布署", "open"), ("/b.html", "布署", "fixed")}
     assert store.findings(r1)[0]["first_seen"] == "2020-12-01"
+
+
+def test_checking_an_older_run_again_is_refused_and_changes_nothing(two_runs):
+    def state():
+        con = sqlite3.connect(two_runs.db)
+        try:
+            return sorted(con.execute("select fingerprint, status, first_run, last_run, fixed_run from findings"))
+        finally:
+            con.close()
+    before = state()
+    proc = run_cli("check", "--db", two_runs.db, "--run", "1", check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "only the latest run can be checked again" in proc.stderr and "run 2" in proc.stderr
+    assert state() == before

@@ -114,6 +114,35 @@ def test_filters_from_the_address_run_in_the_browser(report_file, audited_portal
     assert hidden_groups, "columns without typos should be folded away"
 
 
+def test_header_clicks_sort_the_coverage_table_in_the_browser(report_file, tmp_path):
+    """The report's own script sorts on a header click; a copy of the report gets a few lines that
+    click 距今天数 twice (ascending, then descending) and note the order after each click. The report
+    lets only scripts carrying its nonce run (Content-Security-Policy), so the probe carries it too."""
+    import re
+    original = report_file.read_text(encoding="utf-8")
+    nonce = re.search(r'<script nonce="([^"]+)"', original).group(1)
+    clicker = """<script nonce="NONCE">
+    (function () {
+      var table = document.getElementById("coverage"), th = table.tHead.rows[0].cells[7], out = [];
+      function order() { return Array.prototype.map.call(table.tBodies[0].rows,
+                                 function (r) { return r.getAttribute("data-column"); }).join("|"); }
+      th.click(); out.push(order()); th.click(); out.push(order());
+      var note = document.createElement("pre"); note.id = "sort-probe"; note.textContent = out.join("\\n");
+      document.body.appendChild(note);
+    }());
+    </script></body>"""
+    page = original.replace("</body>", clicker.replace("NONCE", nonce))
+    copy = tmp_path / "report-click.html"
+    copy.write_text(page, encoding="utf-8")
+    dom = chromium_dom(copy.as_uri(), tmp_path / "profile")
+    asc, desc = text(dom.get_element_by_id("sort-probe")).split("\n")
+    days = {r.get("data-column"): text(r.xpath("./td[8]")[0]) for r in dom.xpath('//table[@id="coverage"]/tbody/tr')}
+    numbers = [int(days[c]) for c in asc.split("|") if days[c].isdigit()]
+    assert len(numbers) >= 10 and numbers == sorted(numbers)
+    assert desc.split("|") != asc.split("|") and [int(days[c]) for c in desc.split("|") if days[c].isdigit()] == \
+        sorted(numbers, reverse=True)
+
+
 def test_charts_and_coverage_are_drawn_from_the_database(rendered, audited_portal):
     typos = open_findings(audited_portal, "typo")
     bar = rendered.xpath('//*[@id="chart-by-check"]//*[@data-label="错别字"]')[0]

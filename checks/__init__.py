@@ -11,7 +11,7 @@ from importlib import import_module
 
 PAGE_CHECK_MODULES = ("typos", "serious", "languagetool", "disclosure", "metadata", "metatags", "privacy",
                       "freshness", "interaction", "stale_page")
-RUN_CHECK_MODULES = ("links", "freshness", "stale_page", "templates", "suspect")
+RUN_CHECK_MODULES = ("links", "freshness", "stale_page", "templates", "suspect", "availability")
 
 
 def page_checks():

@@ -27,6 +27,7 @@ class RunData:
     column_items: list = field(default_factory=list)    # {"column", "url", "title", "list_date", "date_raw", "list_url"}
     columns: list = field(default_factory=list)  # the config's [[columns]]
     page_texts: object = None                    # () -> iterator of (url, column, title + "\n" + body) of fetched pages
+    availability: list = field(default_factory=list)   # home-page probes of the week before as_of (store.availability)
 
 
 @cache

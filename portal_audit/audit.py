@@ -12,6 +12,7 @@ import logging
 from datetime import date
 
 import checks
+from checks.availability import window
 from checks.freshness import column_coverage, home_newest
 from checks.rundata import RunData, merged_rules
 from portal_audit.config import SiteConfig
@@ -99,7 +100,9 @@ def load_run_data(store: Store, run_id: int) -> RunData:
             yield row["url"], row["column"], (row["title"] or "") + "\n" + (row["body_text"] or "")
     return RunData(as_of=run["as_of"], home_url=home, pages=pages, links=Rows(lambda: store.links(run_id)),
                    link_statuses=store.link_statuses(run_id), column_items=store.column_items(run_id),
-                   columns=config["columns"], page_texts=page_texts)
+                   columns=config["columns"], page_texts=page_texts,
+                   availability=store.availability(run["site_name"],
+                                                   *window(run["as_of"], merged_rules(config.get("rules")))))
 
 
 def check_stored_run(store: Store, run_id: int) -> dict:

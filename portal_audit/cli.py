@@ -114,6 +114,37 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_probe(args) -> int:
+    """Visit each site's home page; record whether it loaded in time (for the reachability rule)."""
+    import time
+
+    from checks.rundata import merged_rules
+    from crawler.probe import probe_home
+    from portal_audit.store import Store
+    try:
+        configs = [load_config(p) for p in args.config]
+    except ConfigError as exc:
+        _fail(str(exc))
+    if args.times < 1 or args.every < 0:
+        _fail("--times must be at least 1 and --every at least 0")
+    store = Store(args.db)
+    failed_last = False
+    for n in range(args.times):
+        if n:
+            time.sleep(args.every)
+        failed_last = False
+        for config in configs:
+            timeout = args.timeout or float(merged_rules(config.rules)["availability"]["timeout_seconds"])
+            r = probe_home(config.home, timeout, config.crawl.get("user_agent") or "portal-audit")
+            store.add_availability(config.name, config.home, r["ok"], r["status"], r["seconds"], r["error"])
+            if r["ok"]:
+                print(f"首页可访问: {config.name} {config.home} HTTP {r['status']}, {r['seconds']:.2f} 秒", flush=True)
+            else:
+                failed_last = True
+                print(f"首页无法访问: {config.name} {config.home}: {r['error']}", flush=True)
+    return 1 if failed_last else 0
+
+
 def cmd_report(args) -> int:
     store = _open_store(args.db)
     run_id = _resolve(store, args.run)
@@ -239,6 +270,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--db", default="audit.db")
     c.add_argument("--run", default="latest")
     c.set_defaults(func=cmd_check)
+
+    pr = sub.add_parser("probe", help="visit the home page once (from cron, 15+ times a day): the reachability rule",
+                        description="Records in the database whether each site's home page loaded in time. "
+                                    "The inspection rule (站点无法访问) counts a week of such probes, at least 15 a day; "
+                                    "e.g. cron: */30 * * * * portal-audit probe site.toml --db audit.db. "
+                                    "Exit status 1 when the last probe of a site failed.")
+    pr.add_argument("config", nargs="+", help="site config TOML file(s)")
+    pr.add_argument("--db", default="audit.db")
+    pr.add_argument("--timeout", type=float, default=None, help="seconds (default: rules.availability, 15)")
+    pr.add_argument("--times", type=int, default=1, help="probe this many times in one go")
+    pr.add_argument("--every", type=float, default=60.0, help="seconds between probes with --times")
+    pr.set_defaults(func=cmd_probe)
 
     s = sub.add_parser("report", help="the inspection summary of a stored run: text, HTML or Excel")
     s.add_argument("--db", default="audit.db")

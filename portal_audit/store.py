@@ -78,6 +78,9 @@ class Store:
         if "host_probes" not in db.table_names():
             db["host_probes"].create({"run_id": int, "host": str, "status": int, "signature": str},
                                      pk=("run_id", "host"))
+        if "availability" not in db.table_names():   # home-page probes (portal-audit probe), a row each
+            db["availability"].create({"site": str, "url": str, "checked_at": str, "ok": int, "status": int,
+                                       "seconds": float, "error": str}, pk=("site", "checked_at"))
         if "column_items" not in db.table_names():
             db["column_items"].create({"run_id": int, "column": str, "url": str, "title": str,
                                        "list_date": str, "date_raw": str, "list_url": str},
@@ -175,6 +178,18 @@ class Store:
 
     def add_probes(self, run_id: int, probes: list[dict]):
         self.db["host_probes"].insert_all([dict(p, run_id=run_id) for p in probes], replace=True)
+
+    def add_availability(self, site: str, url: str, ok: bool, status: int | None, seconds: float | None,
+                         error: str | None = None, checked_at: str | None = None):
+        """One probe of a site's home page (``checked_at`` UTC, ISO with milliseconds; now by default)."""
+        checked_at = checked_at or datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        self.db["availability"].insert({"site": site, "url": url, "checked_at": checked_at, "ok": int(ok),
+                                        "status": status, "seconds": seconds, "error": error}, replace=True)
+
+    def availability(self, site: str, since: str, until: str) -> list[dict]:
+        """Probes of ``site`` with since <= checked_at < until (ISO strings), oldest first."""
+        return list(self.db.query("select * from availability where site = ? and checked_at >= ? and checked_at < ?"
+                                  " order by checked_at", [site, since, until]))
 
     def probes(self, run_id: int) -> list[dict]:
         return list(self.db.query("select * from host_probes where run_id = ?", [run_id]))

@@ -26,6 +26,7 @@ FAMILIES = (
     ("privacy", "个人信息保护", ("privacy_leak",)),
     ("interaction", "互动回应", ("unanswered_message",)),
     ("performance", "访问性能", ("slow_page",)),
+    ("availability", "站点可访问", ("site_unreachable",)),
 )
 FAMILY_OF = {check: key for key, _label, checks in FAMILIES for check in checks}
 FAMILY_LABELS = {key: label for key, label, _checks in FAMILIES}
@@ -106,6 +107,10 @@ def describe(f: dict) -> str:
         return "页面底部网站标识码与本站不符" if d.get("reason") == "wrong_code" else "页面底部缺少网站标识码"
     if check == "privacy_leak":
         return f"个人信息未脱敏：{PRIVACY_KINDS.get(d.get('kind'), '个人信息')} {ev}"
+    if check == "site_unreachable":
+        short = "" if d.get("enough_probes") else f"；探测不足 {d.get('probes_required')} 次，结论仅供参考"
+        return (f"首页无法访问：近 {d.get('window_days')} 天探测 {d.get('probes')} 次，失败 {d.get('failures')} 次"
+                f"（{float(d.get('ratio') or 0):.1%}，达到 {float(d.get('veto_ratio') or 0.05):.0%} 即单项否决）{short}")
     if check == "unanswered_message":
         return f"网民留言超过3个月未回复：{ev}" if ev else "网民留言超过3个月未回复"
     if check == "unreachable_column":

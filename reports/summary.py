@@ -5,6 +5,7 @@ writes it in Chinese for the terminal and for the nightly mail.
 """
 from __future__ import annotations
 
+from checks.availability import window
 from checks.freshness import CATEGORY_LABELS, STATE_LABELS
 from checks.rundata import merged_rules
 
@@ -15,8 +16,29 @@ CHECK_LABELS = {
     "missing_meta_tag": "缺少网页元数据标签", "missing_site_id": "缺少网站标识",
     "privacy_leak": "个人信息未脱敏", "unanswered_message": "留言超期未回复", "slow_page": "页面访问缓慢",
     "unreachable_column": "栏目无法访问", "date_conflict": "发布日期不一致", "stale_page": "信息过期未更新",
+    "site_unreachable": "网站无法访问",
 }
 VERDICT_LABELS = {"pass": "合格", "fail": "不合格", "warn": "预警"}
+
+
+def _reachability(found: list, home_fetched: bool, probes: list, rules: dict) -> dict:
+    """站点可访问: from the week of home-page probes (portal-audit probe) and this run's own visit."""
+    conf = rules.get("availability", {})
+    days, per_day, limit = conf.get("window_days", 7), conf.get("probes_per_day", 15), conf.get("veto_ratio", 0.05)
+    rule = f"一周内首页{conf.get('timeout_seconds', 15)}秒内无法打开的比例达{limit:.0%}"
+    if found:
+        d = found[0]["detail"]
+        note = "" if d.get("enough_probes") else f"; 探测不足{d.get('probes_required')}次, 结论仅供参考"
+        return _verdict("站点可访问", rule, "fail" if found[0]["severity"] == "veto" else "warn",
+                        f"近{d.get('window_days')}天探测{d.get('probes')}次, 失败{d.get('failures')}次"
+                        f"({d.get('ratio', 0):.1%}){note}")
+    if probes:
+        short = "" if len(probes) >= days * per_day else f"; 规则要求每天至少{per_day}次"
+        return _verdict("站点可访问", rule, "pass" if home_fetched else "warn",
+                        f"近{days}天探测{len(probes)}次, 全部正常{short}")
+    return _verdict("站点可访问", rule, "pass" if home_fetched else "warn",
+                    "本次首页访问正常(单次检查; 否决需一周多次探测: portal-audit probe)" if home_fetched
+                    else "本次未能打开首页, 请用 portal-audit probe 持续探测")
 
 
 def build_summary(store, run_id: int) -> dict:
@@ -62,9 +84,8 @@ def build_summary(store, run_id: int) -> dict:
         _verdict("互动回应", "留言超过3个月未回复",
                  "fail" if by_check.get("unanswered_message") else "pass",
                  f"{len(by_check.get('unanswered_message', []))}条"),
-        _verdict("站点可访问", "一周内首页15秒内无法打开的比例达5%",
-                 "pass" if home_fetched else "warn",
-                 "本次首页访问正常(单次检查, 否决需一周多次探测)" if home_fetched else "本次未能打开首页, 请持续探测"),
+        _reachability(by_check.get("site_unreachable", []), home_fetched,
+                      store.availability(run["site_name"], *window(run["as_of"], rules)), rules),
     ]
     verdict = "fail" if any(v["result"] == "fail" for v in verdicts) else \
         "warn" if any(v["result"] == "warn" for v in verdicts) else "pass"

@@ -47,7 +47,7 @@ def test_context_rules_file_names_its_source_and_compiles():
 
 # ---------------------------------------------------------------- the near-miss layer
 @pytest.mark.parametrize("text, wrong, right", [
-    ("坚持一丝不狗的工作作风。", "一丝不狗", "一丝不苟"),     # same pinyin (gou)
+    ("做到心中有树，手中有策。", "心中有树", "心中有数"),     # same pinyin (shu)
     ("全区上下同心协历，共克时艰。", "同心协历", "同心协力"),   # 下同 is a word, but a rare one
     ("大家迫不及侍地投入工作。", "迫不及侍", "迫不及待"),     # look-alike shape (侍/待)
     ("以精益求晶的态度抓好质量。", "精益求晶", "精益求精"),
@@ -75,9 +75,10 @@ def test_dictionary_wins_where_both_layers_match():
 
 
 def test_near_miss_obeys_the_site_whitelist_and_settings():
-    assert found("坚持一丝不狗。", CheckContext(whitelist=frozenset({"一丝不狗"}))) == []
+    assert found("要未雨愁缪。", CheckContext(whitelist=frozenset({"未雨愁缪"}))) == []
     strict = CheckContext(rules={"near_miss": {"min_phrase_freq": 10 ** 9}})
-    assert found("坚持一丝不狗。", strict) == []
+    assert found("要未雨愁缪。") == [("未雨愁缪", "未雨绸缪", "near_miss")]
+    assert found("要未雨愁缪。", strict) == []
 
 
 # ---------------------------------------------------------------- context rules: only where one is wrong
@@ -93,6 +94,7 @@ def test_near_miss_obeys_the_site_whitelist_and_settings():
     ("区委对冬季工作做出部署。", ("做出", "作出")),
     ("专项行动取的了明显成效。", ("取的", "取得")),
     ("垃圾分类工作做的很好。", ("做的", "做得")),
+    ("既使遇到再大的困难，也要按期完成。", ("既使", "即使")),     # 即使……也: concession
 ])
 def test_context_rule_reports_the_wrong_look_alike(wrong_text, expected):
     assert found(wrong_text) == [(*expected, "context")]
@@ -102,6 +104,7 @@ def test_context_rule_reports_the_wrong_look_alike(wrong_text, expected):
     "把各项工作纳入法制轨道，健全法制体系。", "依法维护群众的合法权利，规范权力运行。",
     "调配防疫必需物资，必须做到账物相符。", "全区平稳度过汛期，欢度国庆假期。",
     "报名截止时间为2020年12月20日。", "这是大家共同争取的成果。", "他们为社区作出了突出贡献。",
+    "这样既使群众满意，又使企业受益。", "既使群众得实惠，也使企业减负担。", "既使用传统方法，也使用新技术。",
 ])
 def test_context_rules_stay_quiet_where_the_word_is_right(right_text):
     assert found(right_text) == []

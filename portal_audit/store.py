@@ -79,8 +79,9 @@ class Store:
             db["host_probes"].create({"run_id": int, "host": str, "status": int, "signature": str},
                                      pk=("run_id", "host"))
         if "availability" not in db.table_names():   # home-page probes (portal-audit probe), a row each
-            db["availability"].create({"site": str, "url": str, "checked_at": str, "ok": int, "status": int,
-                                       "seconds": float, "error": str}, pk=("site", "checked_at"))
+            db["availability"].create({"id": int, "site": str, "url": str, "checked_at": str, "ok": int, "status": int,
+                                       "seconds": float, "error": str}, pk="id")
+            db["availability"].create_index(["site", "checked_at"])
         if "column_items" not in db.table_names():
             db["column_items"].create({"run_id": int, "column": str, "url": str, "title": str,
                                        "list_date": str, "date_raw": str, "list_url": str},
@@ -184,7 +185,7 @@ class Store:
         """One probe of a site's home page (``checked_at`` UTC, ISO with milliseconds; now by default)."""
         checked_at = checked_at or datetime.now(timezone.utc).isoformat(timespec="milliseconds")
         self.db["availability"].insert({"site": site, "url": url, "checked_at": checked_at, "ok": int(ok),
-                                        "status": status, "seconds": seconds, "error": error}, replace=True)
+                                        "status": status, "seconds": seconds, "error": error})
 
     def availability(self, site: str, since: str, until: str) -> list[dict]:
         """Probes of ``site`` with since <= checked_at < until (ISO strings), oldest first."""

@@ -44,7 +44,7 @@ TABLES = {
     "host_probes": ("主机探测", "对每个主机的不存在地址的探测，用于识别软404页面。", {
         "run_id": "运行编号", "host": "主机", "status": "HTTP 状态码", "signature": "页面可见文字指纹"}),
     "availability": ("首页可访问探测", "portal-audit probe 对首页的每次访问：是否在时限内打开（站点无法访问规则，一周内失败达5%即单项否决）。", {
-        "site": "网站名称", "url": "首页地址", "checked_at": "探测时间（UTC）", "ok": "是否正常打开",
+        "id": "编号", "site": "网站名称", "url": "首页地址", "checked_at": "探测时间（UTC）", "ok": "是否正常打开",
         "status": "HTTP 状态码", "seconds": "耗时（秒）", "error": "错误信息"}),
     "column_items": ("栏目条目", "各栏目列表页上显示的条目及其列表日期。", {
         "run_id": "运行编号", "column": "栏目", "url": "条目地址", "title": "条目标题", "list_date": "列表日期",

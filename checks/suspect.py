@@ -201,6 +201,14 @@ def _is_name(text: str, start: int, end: int, surnames: str) -> bool:
     return False
 
 
+def _name_cell(text: str, start: int, end: int, surnames: str) -> bool:
+    """A short run of Chinese opening with a surname and standing alone, as a name in a table row
+    (1钟洋男4301…): nothing Chinese before it, and after it a gender or the end of the cell
+    (whitespace), not punctuation (3000万员，is no name)."""
+    return (text[start] in surnames and (start == 0 or not CJK.match(text[start - 1]))
+            and (end == len(text) or text[end] in "男女" or text[end].isspace()))
+
+
 def suspects_in_texts(texts: Iterable[tuple[str, str | None, str]], ctx: CheckContext) -> Iterator[dict]:
     """Suspected-typo findings over (url, column, title + "\\n" + body) texts of one site."""
     conf = settings(ctx)
@@ -228,7 +236,8 @@ def suspects_in_texts(texts: Iterable[tuple[str, str | None, str]], ctx: CheckCo
                 and site_pages[written] * word["site_min_ratio"] > word_pages[sugg]):
             continue
         if kind == "same_pinyin" and (_is_name(text, offset, offset + len(written), surnames)
-                                      or (written[0] != sugg[0] and written[0] in surnames)):
+                                      or (written[0] != sugg[0] and written[0] in surnames)
+                                      or _name_cell(text, offset, offset + len(written), surnames)):
             continue                  # a name; a written surname (任命沈海为…) is read as a name, not a slip
         n = seen[(url, written)]
         seen[(url, written)] += 1

@@ -171,6 +171,7 @@ def test_findings_are_suspected_warnings_never_veto():
 
 def test_names_words_of_today_and_the_sites_own_vocabulary_are_not_suspected():
     assert suspects("副区长黄晓敏出席会议。", "医护人员奔赴抗疫一线。", "坚持立行立改。") == []
+    assert suspects("序号姓名性别身份证号码\n1钟洋男4301********", "2石洋 女 4301") == []   # names in a table
     term = "在湘江畔举行万员仪式。"                      # a made-up local term on many pages
     assert suspects(term, term, term) == []
     assert suspects(term) != []

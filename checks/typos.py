@@ -198,8 +198,8 @@ def find_near_misses(text: str, conf: dict, whitelist: frozenset = frozenset()) 
                 diff = [k for k in range(len(span)) if span[k] != phrase[k]]
                 if len(diff) != 1 or not CJK.match(span[diff[0]]) or not confusable(span[diff[0]], phrase[diff[0]]):
                     continue
-                if phrases[phrase] < ratio * max(lex.get(span, 0), 1) or span in skip:
-                    continue
+                if phrases[phrase] < ratio * max(lex.get(span, 0), 1) or _whitelisted(text, start, span, skip):
+                    continue                          # far rarer than the phrase; not a valid sequence here
                 if _joins_outside(text, start, len(span), lex, conf["edge_word_freq"]):
                     continue
                 if _splits_validly(span, diff[0], lex, starts_word(), conf["edge_word_freq"]):

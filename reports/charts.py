@@ -19,10 +19,7 @@ def bar_chart(items: list[tuple[str, int]], *, title: str, chart_id: str, width:
     height = top + max(1, len(items)) * (bar_height + gap) + 8
     top_value = max((v for _, v in items), default=0) or 1
     span = width - label_width - 60
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="{escape(chart_id)}" class="chart" role="img" '
-             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT}>',
-             f'<title>{escape(title)}</title>',
-             f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
+    parts = _svg_start(chart_id, title, width, height)
     if not items:
         parts.append(f'<text x="0" y="{top + 14}" fill="#666">无数据</text>')
     for i, (label, value) in enumerate(items):
@@ -39,14 +36,19 @@ def bar_chart(items: list[tuple[str, int]], *, title: str, chart_id: str, width:
     return Markup("".join(parts))
 
 
+def _svg_start(chart_id: str, title: str, width: int, height: int) -> list[str]:
+    """The opening of a chart: the svg element, its accessible title and the visible heading."""
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" id="{escape(chart_id)}" class="chart" role="img" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT}>',
+            f'<title>{escape(title)}</title>',
+            f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
+
+
 def line_chart(points: list[tuple[str, int]], *, title: str, chart_id: str, width: int = 640,
                height: int = 220) -> Markup:
     """A line over runs: (label, value) oldest first, e.g. open findings at each run."""
     left, right, top, bottom = 48, 16, 30, 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="{escape(chart_id)}" class="chart" role="img" '
-             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT}>',
-             f'<title>{escape(title)}</title>',
-             f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
+    parts = _svg_start(chart_id, title, width, height)
     if not points:
         parts.append(f'<text x="0" y="{top + 14}" fill="#666">无数据</text></svg>')
         return Markup("".join(parts))

@@ -35,11 +35,11 @@ def problems(rows: list[tuple[str, str, str]]) -> list[tuple[int, str]]:
     import pypinyin.phrases_dict as phrases
     lex, listed = lexicon(), typos.dictionary()
     containing = defaultdict(list)                  # wrong form -> real words that contain it
-    wrongs = {w for w, _, _ in rows}
+    wrongs = typos.build_automaton(tuple((w, r) for w, r, _ in rows if w))
     for word in list(lex) + list(phrases.phrases_dict):
-        if lex.get(word, 1) > 0 and len(word) >= 3:
-            for w in wrongs:
-                if w in word and w != word:
+        if lex.get(word, 1) > 0 and len(word) >= 3 and len(wrongs):
+            for _end, (_is_typo, w, _right) in wrongs.iter(word):
+                if w != word:
                     containing[w].append(word)
     out, seen = [], set()
     for n, (w, r, note) in enumerate(rows, 1):

@@ -204,3 +204,11 @@ def test_maintainers_pair_checker_flags_what_the_dictionary_rules_forbid():
     flagged = dict(tool.problems(rows))
     assert sorted(flagged) == [1, 3, 4, 5], flagged
     assert "already listed" in flagged[1] and "word in jieba" in flagged[3] and "inside" in flagged[5]
+
+
+def test_a_valid_sequence_in_the_exceptions_silences_a_near_miss_it_covers(monkeypatch):
+    # stand-in exception list: the shipped one holds no sequence over a near miss we could plant
+    monkeypatch.setattr(typos, "exceptions", lambda: frozenset({"心中有树苗"}))
+    conf = typos.near_miss_settings()
+    assert typos.find_near_misses("林场心中有树苗三千株。", conf) == []
+    assert typos.find_near_misses("做到心中有树。", conf) == [(2, "心中有树", "心中有数")]
